@@ -12,5 +12,6 @@ if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ packag
 fi
 
 npx tsc -b
+npx tsc -p tsconfig.tests.json
 npm run --silent lint
 npx vitest run "$@"
