@@ -1,31 +1,57 @@
-/** The `rtcwire` command: dispatches sub-commands. Each command lives in its own file under commands/. */
-export interface CliIo {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
-}
+/**
+ * The `rtcwire` command: a table of sub-commands, each in its own file under commands/.
+ * To add a command: import its `Command` object and append it to COMMANDS. Nothing else.
+ */
+import { type CliIo, type Command, CommandError, UsageError } from './command.js';
+import { demoCommand } from './commands/demo.js';
 
-const HELP = `rtcwire — WebRTC media transport for Node.js
+export type { CliIo, Command } from './command.js';
+
+const COMMANDS: readonly Command[] = [demoCommand];
+
+function help(): string {
+  const width = Math.max(4, ...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  lines.push(`  ${'help'.padEnd(width)}  show this help`);
+  return `rtcwire — WebRTC media transport for Node.js
 
 Usage: rtcwire <command> [options]
 
 Commands:
-  demo      record headless Chromium's fake camera and microphone to disk (arrives with issue 6)
-  help      show this help
+${lines.join('\n')}
 
 Run 'rtcwire <command> --help' for a command's options.
 `;
+}
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout.write(HELP);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(help());
     return 0;
   }
-  if (command === 'demo') {
-    void rest;
-    io.stdout.write('rtcwire demo: recording is not implemented yet (it arrives with the recorder, issue 6).\n');
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`rtcwire: unknown command '${name}'. Run 'rtcwire --help'.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.usage);
     return 0;
   }
-  io.stderr.write(`rtcwire: unknown command '${command}'. Run 'rtcwire --help'.\n`);
-  return 2;
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`rtcwire ${name}: ${err.message}. Run 'rtcwire ${name} --help'.\n`);
+      return 2;
+    }
+    if (err instanceof CommandError) {
+      io.stderr.write(`rtcwire ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`rtcwire ${name}: ${message}\n`);
+    return 1;
+  }
 }

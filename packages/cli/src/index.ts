@@ -1,1 +1,3 @@
-export { runCli, type CliIo } from './cli.js';
+export { runCli } from './cli.js';
+export { type CliIo, type Command, CommandError, UsageError } from './command.js';
+export { choiceOption, intOption, parseArgs, parseHostPort, type OptionSpec, type ParsedArgs } from './args.js';

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, parseHostPort, intOption, choiceOption } from '../src/args.js';
+import { runCli } from '../src/cli.js';
+import { UsageError } from '../src/command.js';
+
+function capture() {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('runCli dispatch', () => {
+  it('prints the command table for --help', async () => {
+    const c = capture();
+    expect(await runCli(['--help'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/demo\s+record/);
+  });
+  it('keeps demo as a placeholder that exits 0', async () => {
+    const c = capture();
+    expect(await runCli(['demo'], c.io)).toBe(0);
+    expect(c.out()).toContain('issue 6');
+  });
+  it('rejects an unknown command with exit 2 and one stderr line', async () => {
+    const c = capture();
+    expect(await runCli(['nope'], c.io)).toBe(2);
+    expect(c.err().trim().split('\n')).toHaveLength(1);
+  });
+  it('prints per-command usage for <cmd> --help', async () => {
+    const c = capture();
+    expect(await runCli(['demo', '--help'], c.io)).toBe(0);
+    expect(c.out()).toMatch(/^Usage: rtcwire demo/);
+  });
+});
+
+describe('parseArgs', () => {
+  const spec = { json: false, timeout: true, user: true };
+  it('parses values, flags and positionals', () => {
+    const p = parseArgs(['h:1', '--json', '--timeout', '50', '--user=a=b'], spec);
+    expect(p.positionals).toEqual(['h:1']);
+    expect(p.flags.has('json')).toBe(true);
+    expect(intOption(p, 'timeout', 0)).toBe(50);
+    expect(p.values.get('user')).toBe('a=b');
+  });
+  it('rejects unknown options, missing values and bad numbers', () => {
+    expect(() => parseArgs(['--what'], spec)).toThrow(UsageError);
+    expect(() => parseArgs(['--timeout'], spec)).toThrow(UsageError);
+    expect(() => parseArgs(['--json=1'], spec)).toThrow(UsageError);
+    expect(() => intOption(parseArgs(['--timeout', '-1'], spec), 'timeout', 0)).toThrow(UsageError);
+    expect(() => choiceOption(parseArgs(['--user', 'x'], spec), 'user', ['a', 'b'], 'a')).toThrow(UsageError);
+  });
+  it('splits host:port including IPv6 brackets', () => {
+    expect(parseHostPort('127.0.0.1:3478')).toEqual({ host: '127.0.0.1', port: 3478 });
+    expect(parseHostPort('[::1]:5349')).toEqual({ host: '::1', port: 5349 });
+    expect(parseHostPort('turn.example.org:80')).toEqual({ host: 'turn.example.org', port: 80 });
+    expect(() => parseHostPort('127.0.0.1')).toThrow(UsageError);
+    expect(() => parseHostPort('a:0')).toThrow(UsageError);
+    expect(() => parseHostPort(undefined)).toThrow(UsageError);
+  });
+});
