@@ -17,7 +17,7 @@ for (const dir of readdirSync(pkgsDir)) {
   packages.set(pkg.name, { dir: join(pkgsDir, dir), pkg, layer: pkg.rtcwire?.layer });
 }
 
-const testOnly = new Set(['werift', 'node-dtls-client', 'vitest', 'fast-check', 'playwright-core']);
+const testOnly = new Set(['werift', 'werift-rtp', 'werift-ice', 'werift-dtls', 'node-dtls-client', 'vitest', 'fast-check']);
 const problems = [];
 
 function* tsFiles(dir) {
