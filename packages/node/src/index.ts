@@ -1,1 +1,5 @@
-export {};
+export { monotonicClock, nodeTimers, type TimerScheduler } from './clock.js';
+export { Driver, runEndpoint, type DriverOptions } from './driver.js';
+export { listLocalAddresses, type InterfaceFilter, type LocalAddress } from './interfaces.js';
+export { type Transport, type TransportHandlers, routeKey } from './transport.js';
+export { UdpTransport, type UdpBindOptions } from './udp-transport.js';
