@@ -1,1 +1,6 @@
-export {};
+export * from './heap.js';
+export * from './link.js';
+export * from './nat.js';
+export * from './network.js';
+export * from './servers/stun-server.js';
+export * from './servers/stun-wire.js';
