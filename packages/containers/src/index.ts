@@ -1,1 +1,1 @@
-export {};
+export * from './ivf.js';
