@@ -82,16 +82,22 @@ export class BindingClient implements DatagramEndpoint<BindingEvent> {
   private collect(now: Millis): void {
     const r = this.tx.pollResult();
     if (!r) return;
-    if (r.type === 'timeout') return this.finish({ type: 'failed', reason: 'no response (retransmissions exhausted)' });
-    if (r.type === 'error') return this.finish({ type: 'failed', reason: `error response ${r.code} ${r.reason}` });
+    if (r.type === 'timeout') {
+      this.finish({ type: 'failed', reason: 'no response (retransmissions exhausted)' });
+      return;
+    }
+    if (r.type === 'error') {
+      this.finish({ type: 'failed', reason: `error response ${r.code} ${r.reason}` });
+      return;
+    }
     let mapped: SocketAddress | undefined;
     try {
       mapped = getAttribute(r.response, Attr.XOR_MAPPED_ADDRESS) ?? getAttribute(r.response, Attr.MAPPED_ADDRESS);
     } catch {
       mapped = undefined;
     }
-    if (!mapped) return this.finish({ type: 'failed', reason: 'response without a (XOR-)MAPPED-ADDRESS' });
-    this.finish({ type: 'mapped', mapped, rttMs: now - this.startedAt, requests: this.tx.requestsSent });
+    if (!mapped) this.finish({ type: 'failed', reason: 'response without a (XOR-)MAPPED-ADDRESS' });
+    else this.finish({ type: 'mapped', mapped, rttMs: now - this.startedAt, requests: this.tx.requestsSent });
   }
 
   private finish(e: BindingEvent): void {
