@@ -20,7 +20,12 @@ export function shortTermKey(password: string): Uint8Array {
  * RFC 8489 §9.2.2: long-term key = MD5 or SHA-256 of `username ":" realm ":" password`
  * (realm and password prepared; username as given, since USERNAME is already prepared on the wire).
  */
-export function longTermKey(username: string, realm: string, password: string, algorithm: KeyAlgorithm = 'md5'): Uint8Array {
+export function longTermKey(
+  username: string,
+  realm: string,
+  password: string,
+  algorithm: KeyAlgorithm = 'md5',
+): Uint8Array {
   const h = createHash(algorithm === 'md5' ? 'md5' : 'sha256');
   h.update(encoder.encode(`${username}:${saslPrep(realm)}:${saslPrep(password)}`));
   return new Uint8Array(h.digest());
@@ -36,7 +41,9 @@ export function appendIntegrity(w: ByteWriter, key: Uint8Array, alg: IntegrityAl
   // RFC 8489 §14.5: the length field counts up to and including the integrity attribute.
   w.patchUint(2, 2, w.length - STUN_HEADER_LENGTH + 4 + macLen);
   const mac = hmac(alg, key, w.finish());
-  w.u16(alg === 'sha1' ? AttrType.MESSAGE_INTEGRITY : AttrType.MESSAGE_INTEGRITY_SHA256).u16(macLen).bytes(mac);
+  w.u16(alg === 'sha1' ? AttrType.MESSAGE_INTEGRITY : AttrType.MESSAGE_INTEGRITY_SHA256)
+    .u16(macLen)
+    .bytes(mac);
 }
 
 /** Append FINGERPRINT (RFC 8489 §14.7): CRC-32 of everything before it, length including it, XOR 0x5354554e. */

@@ -82,7 +82,8 @@ export function decodeStunMessage(bytes: Uint8Array): DecodedStunMessage {
     const at = r.offset;
     const attrType = r.u16();
     const attrLen = r.u16();
-    if (attrLen > r.remaining) throw new ParseError('stun_bad_attribute', `attribute 0x${attrType.toString(16)} overruns`, at);
+    if (attrLen > r.remaining)
+      throw new ParseError('stun_bad_attribute', `attribute 0x${attrType.toString(16)} overruns`, at);
     const value = r.bytes(attrLen);
     const pad = (4 - (attrLen & 3)) & 3;
     if (pad > r.remaining) throw new ParseError('stun_bad_padding', 'attribute padding truncated', r.offset);
@@ -119,7 +120,10 @@ export function encodeStunMessage(msg: StunMessage, options: EncodeOptions = {})
   w.u16(stunMessageType(msg.class, msg.method)).u16(0).u32(MAGIC_COOKIE).bytes(msg.transactionId);
   for (const a of msg.attributes) {
     if (a.value.byteLength > 0xffff) throw new RangeError(`attribute 0x${a.type.toString(16)} too long`);
-    w.u16(a.type).u16(a.value.byteLength).bytes(a.value).zeros((4 - (a.value.byteLength & 3)) & 3);
+    w.u16(a.type)
+      .u16(a.value.byteLength)
+      .bytes(a.value)
+      .zeros((4 - (a.value.byteLength & 3)) & 3);
   }
   if (w.length - STUN_HEADER_LENGTH > 0xffff) throw new RangeError('message too long');
   w.patchUint(2, 2, w.length - STUN_HEADER_LENGTH);

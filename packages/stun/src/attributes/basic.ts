@@ -24,7 +24,8 @@ function textCodec(type: number, name: string, maxBytes: number): AttributeCodec
       return b;
     },
     decode(v) {
-      if (v.byteLength > maxBytes) throw new ParseError('stun_bad_attribute', `${name} longer than ${maxBytes} bytes`, 0);
+      if (v.byteLength > maxBytes)
+        throw new ParseError('stun_bad_attribute', `${name} longer than ${maxBytes} bytes`, 0);
       return decodeUtf8(name, v);
     },
   };
@@ -36,7 +37,8 @@ function bytesCodec(type: number, name: string, lengths?: readonly number[]): At
     type,
     name,
     encode(b) {
-      if (lengths && !lengths.includes(b.byteLength)) throw new RangeError(`${name} must be ${lengths.join('|')} bytes`);
+      if (lengths && !lengths.includes(b.byteLength))
+        throw new RangeError(`${name} must be ${lengths.join('|')} bytes`);
       return b;
     },
     decode(v) {

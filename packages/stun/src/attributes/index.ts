@@ -52,7 +52,10 @@ export const Attr = {
  * does not know, in order and without duplicates — the content of a 420 response's UNKNOWN-ATTRIBUTES.
  * Unknown comprehension-optional attributes are simply kept in `attributes` and ignored.
  */
-export function unknownRequiredAttributes(msg: StunMessage, known: (type: number) => boolean = isKnownAttribute): number[] {
+export function unknownRequiredAttributes(
+  msg: StunMessage,
+  known: (type: number) => boolean = isKnownAttribute,
+): number[] {
   const out: number[] = [];
   for (const a of msg.attributes) {
     if (isComprehensionRequired(a.type) && !known(a.type) && !out.includes(a.type)) out.push(a.type);

@@ -24,7 +24,8 @@ function encodeReason(reason: string): Uint8Array {
 function decodeClassNumber(name: string, v: Uint8Array, at: number): number {
   const cls = (v[at] as number) & 0x07;
   const num = v[at + 1] as number;
-  if (cls < 3 || cls > 6 || num > 99) throw new ParseError('stun_bad_attribute', `${name}: bad class ${cls} / number ${num}`, at);
+  if (cls < 3 || cls > 6 || num > 99)
+    throw new ParseError('stun_bad_attribute', `${name}: bad class ${cls} / number ${num}`, at);
   return cls * 100 + num;
 }
 
