@@ -193,6 +193,8 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
     while (this.pending.length > 0) {
       const frame = this.pending[0] as PendingFrame<P>;
       const overflow = this.pending.length > this.maxPendingFrames;
+      // Stream start: an older packet may still arrive until `reorderWindow` newer ones have.
+      if (this.resolvedUpTo === undefined && !overflow && !this.expired(frame.minSeq - 1)) return;
       const startKnown = this.startKnown(frame);
       if (startKnown && this.isComplete(frame)) {
         const gapStart = this.resolvedUpTo === undefined ? frame.minSeq : this.resolvedUpTo + 1;

@@ -5,3 +5,4 @@ export * from './h264-nal.js';
 export * from './h264-sps.js';
 export * from './h264-params.js';
 export * from './h264.js';
+export * from './opus.js';
