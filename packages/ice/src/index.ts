@@ -1,1 +1,5 @@
-export {};
+export * from './agent.js';
+export * from './candidate.js';
+export type { CandidatePair, LocalCandidate, PairState } from './pair.js';
+export { pairPriority } from './pair.js';
+export * from './types.js';

@@ -1,0 +1,40 @@
+import type { SocketAddress } from '@rtcwire/common';
+import type { IceCandidate } from './candidate.js';
+
+/** RFC 8445 §6.1.2.6: candidate pair states. */
+export type PairState = 'frozen' | 'waiting' | 'in-progress' | 'succeeded' | 'failed';
+
+/** A local candidate the agent owns: the candidate plus the socket (base) it sends from. */
+export interface LocalCandidate {
+  readonly candidate: IceCandidate;
+  /** RFC 8445 §5.1.1: the base, i.e. the local socket address datagrams leave from. */
+  readonly base: SocketAddress;
+  /** For relayed candidates: the TURN server the traffic is tunnelled through. */
+  readonly relayServer?: SocketAddress;
+}
+
+export interface CandidatePair {
+  readonly id: number;
+  readonly local: LocalCandidate;
+  readonly remote: IceCandidate;
+  readonly remoteAddress: SocketAddress;
+  readonly foundation: string;
+  priority: bigint;
+  state: PairState;
+  /** RFC 8445 §7.2.5.3.4 / §8.1.1: the controlling agent nominated this pair (or the peer did). */
+  nominated: boolean;
+  /** The controlled agent saw USE-CANDIDATE on this pair before it succeeded (§7.3.1.5). */
+  nominateOnSuccess: boolean;
+}
+
+/**
+ * RFC 8445 §6.1.2.3: pair priority = 2^32·MIN(G,D) + 2·MAX(G,D) + (G>D ? 1 : 0), where G is the
+ * controlling agent's candidate priority and D the controlled agent's. A bigint: it needs 64 bits.
+ */
+export function pairPriority(controlling: boolean, localPriority: number, remotePriority: number): bigint {
+  const g = BigInt(controlling ? localPriority : remotePriority);
+  const d = BigInt(controlling ? remotePriority : localPriority);
+  const min = g < d ? g : d;
+  const max = g < d ? d : g;
+  return (min << 32n) + 2n * max + (g > d ? 1n : 0n);
+}
