@@ -515,7 +515,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   private handleRequest(now: number, d: Datagram, m: DecodedStunMessage): void {
     // §7.3: FINGERPRINT is mandatory for ICE checks; USERNAME is "ourUfrag:theirUfrag".
-    if (!verifyFingerprint(m.raw)) return this.drops.add('check-bad-fingerprint');
+    if (!verifyFingerprint(m.raw)) {
+      this.drops.add('check-bad-fingerprint');
+      return;
+    }
     const username = getAttribute(m, Attr.USERNAME);
     const ourUfrag = username?.split(':')[0];
     let pwd: string;
@@ -524,13 +527,20 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     else if (this.oldCredentials && ourUfrag === this.oldCredentials.localUfrag) {
       pwd = this.oldCredentials.localPwd;
       current = false;
-    } else return this.drops.add('check-unknown-username');
-    if (!verifyIntegrity(m.raw, shortTermKey(pwd), 'sha1')) return this.drops.add('check-bad-integrity');
+    } else {
+      this.drops.add('check-unknown-username');
+      return;
+    }
+    if (!verifyIntegrity(m.raw, shortTermKey(pwd), 'sha1')) {
+      this.drops.add('check-bad-integrity');
+      return;
+    }
     const role = requestRole(m);
     const priority = getAttribute(m, Attr.PRIORITY);
     if (!role || priority === undefined) {
       this.respond(d, encodeCheckError(m, 400, 'Bad Request', pwd));
-      return this.drops.add('check-missing-attribute');
+      this.drops.add('check-missing-attribute');
+      return;
     }
     // §7.3.1.1: role conflict repair by tie-breaker.
     if (role.controlling === this.controllingRole) {
@@ -549,7 +559,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       return;
     }
     const local = this.hostLocalFor(d.local);
-    if (!local) return this.drops.add('check-on-unknown-socket');
+    if (!local) {
+      this.drops.add('check-on-unknown-socket');
+      return;
+    }
     let remote = this.remotes.find((r) => sameAddress(r.address, d.remote));
     if (!remote) {
       // §7.3.1.3: a peer-reflexive remote candidate, paired with the candidate the check arrived on.
@@ -597,7 +610,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private handleResponse(now: number, d: Datagram, m: DecodedStunMessage): void {
     const id = hexId(m.transactionId);
     const t = this.transactions.peek(id);
-    if (!t) return this.drops.add('response-unknown-transaction');
+    if (!t) {
+      this.drops.add('response-unknown-transaction');
+      return;
+    }
     const p = t.purpose;
     if (p.kind === 'gather') {
       this.transactions.take(id);
@@ -615,8 +631,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       return;
     }
     // Checks and consent are authenticated with the peer's password (§7.2.5.1).
-    if (!verifyIntegrity(m.raw, shortTermKey(p.credentials.remotePwd), 'sha1'))
-      return this.drops.add('response-bad-integrity');
+    if (!verifyIntegrity(m.raw, shortTermKey(p.credentials.remotePwd), 'sha1')) {
+      this.drops.add('response-bad-integrity');
+      return;
+    }
     this.transactions.take(id);
     if (p.kind === 'consent') {
       if (m.class === 'success') this.consent.refreshed(now);
@@ -639,7 +657,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     // §7.2.5.2.1: non-symmetric transport addresses fail the check.
     if (!sameAddress(d.remote, t.remote) || !sameAddress(d.local, t.local)) {
       pair.state = 'failed';
-      return this.drops.add('response-asymmetric');
+      this.drops.add('response-asymmetric');
+      return;
     }
     const mapped = getAttribute(m, Attr.XOR_MAPPED_ADDRESS);
     if (mapped && !this.locals.some((l) => sameAddress(socketAddress(l.candidate.address, l.candidate.port), mapped))) {
@@ -699,7 +718,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     const from = (p: CandidatePair | undefined): boolean =>
       p !== undefined && sameAddress(p.local.base, d.local) && sameAddress(p.remoteAddress, d.remote);
     const known = from(this.selected) || this.checklist.pairs.some((p) => p.state === 'succeeded' && from(p));
-    if (!known) return this.drops.add('data-unknown-source');
+    if (!known) {
+      this.drops.add('data-unknown-source');
+      return;
+    }
     this.events.push({ type: 'data', data: d.data, from: d.remote, local: d.local });
   }
 
