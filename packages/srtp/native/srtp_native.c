@@ -288,12 +288,12 @@ static napi_value gcm_open(napi_env env, napi_callback_info info) { return gcm_r
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"createCm", NULL, create_cm, NULL, NULL, NULL, napi_default, NULL},
-      {"cmProtect", NULL, cm_protect, NULL, NULL, NULL, napi_default, NULL},
-      {"cmUnprotect", NULL, cm_unprotect, NULL, NULL, NULL, napi_default, NULL},
-      {"createGcm", NULL, create_gcm, NULL, NULL, NULL, napi_default, NULL},
-      {"gcmSeal", NULL, gcm_seal, NULL, NULL, NULL, napi_default, NULL},
-      {"gcmOpen", NULL, gcm_open, NULL, NULL, NULL, napi_default, NULL},
+      {"createCm", NULL, create_cm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"cmProtect", NULL, cm_protect, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"cmUnprotect", NULL, cm_unprotect, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"createGcm", NULL, create_gcm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gcmSeal", NULL, gcm_seal, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gcmOpen", NULL, gcm_open, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

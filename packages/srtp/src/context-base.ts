@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '@rtcwire/common';
 import type { CipherFactory, CmCipher, GcmCipher } from './cipher.js';
 import { nodeCryptoFactory } from './crypto-js.js';
 import { nativeFactory } from './crypto-native.js';
-import { deriveSessionKeys } from './kdf.js';
+import { deriveSessionKeys, type SessionKeys } from './kdf.js';
 import { type SrtpProfileInfo, type SrtpProfileName, srtpProfile } from './profiles.js';
 
 export type SrtpBackend = 'auto' | 'native' | 'node-crypto';
@@ -15,6 +15,11 @@ export interface SrtpContextOptions {
   readonly backend?: SrtpBackend;
   /** ROC assumed for an SSRC's first packet (RFC 3711 §3.3.1), default 0. */
   readonly initialRoc?: number;
+  /**
+   * Use these session keys instead of deriving them from the master key and salt (which are then
+   * ignored). For vectors stated at the session-key level (RFC 7714 §16–17) and for tests.
+   */
+  readonly sessionKeys?: { readonly rtp: SessionKeys; readonly rtcp: SessionKeys };
 }
 
 /** Name of the backend 'auto' resolves to in this process: 'native' when the addon loaded. */
@@ -54,7 +59,11 @@ export abstract class SrtpContextBase {
   ) {
     const info = typeof profile === 'string' ? srtpProfile(profile) : profile;
     if (info === undefined) throw new InvalidArgumentError(`srtp: unknown profile ${String(profile)}`);
-    if (masterKey.length !== info.masterKeyLength || masterSalt.length !== info.masterSaltLength) {
+    const given = options.sessionKeys;
+    if (
+      given === undefined &&
+      (masterKey.length !== info.masterKeyLength || masterSalt.length !== info.masterSaltLength)
+    ) {
       throw new InvalidArgumentError(
         `srtp: ${info.name} needs a ${info.masterKeyLength}-byte key and ${info.masterSaltLength}-byte salt`,
       );
@@ -64,7 +73,8 @@ export abstract class SrtpContextBase {
     this.backend = factory.name;
     this.initialRoc = options.initialRoc ?? 0;
     const make = (rtcp: boolean): DirectionCiphers => {
-      const k = deriveSessionKeys(info, masterKey, masterSalt, rtcp);
+      const k =
+        given === undefined ? deriveSessionKeys(info, masterKey, masterSalt, rtcp) : rtcp ? given.rtcp : given.rtp;
       return info.kind === 'cm'
         ? { cm: factory.createCm(k.encryptionKey, k.authenticationKey), gcm: undefined, salt: k.salt }
         : { cm: undefined, gcm: factory.createGcm(k.encryptionKey), salt: k.salt };
@@ -135,4 +145,13 @@ export function rtpHeaderLength(p: Uint8Array, len: number): number {
 
 export function readU32(p: Uint8Array, o: number): number {
   return (((p[o] ?? 0) << 24) | ((p[o + 1] ?? 0) << 16) | ((p[o + 2] ?? 0) << 8) | (p[o + 3] ?? 0)) >>> 0;
+}
+
+/**
+ * Uninitialised bytes from Node's small-buffer pool, typed as a plain Uint8Array (whose slice()
+ * copies, unlike Buffer's). Every byte is overwritten before the array is returned to a caller.
+ */
+export function allocBytes(n: number): Uint8Array {
+  const b = Buffer.allocUnsafe(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
 }

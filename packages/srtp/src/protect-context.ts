@@ -3,7 +3,7 @@
  * Input is local (our own packets), so malformed input throws InvalidArgumentError.
  */
 import { InvalidArgumentError } from '@rtcwire/common';
-import { SrtpContextBase, readU32, rtpHeaderLength } from './context-base.js';
+import { allocBytes, SrtpContextBase, readU32, rtpHeaderLength } from './context-base.js';
 import { estimateIndex } from './replay-window.js';
 
 const SRTCP_E_FLAG = 0x80000000;
@@ -13,12 +13,26 @@ export class SrtpProtectContext extends SrtpContextBase {
   private readonly sentIndex = new Map<number, number>();
   /** Next SRTCP index per SSRC (RFC 3711 §3.4, 31 bits). */
   private readonly rtcpIndex = new Map<number, number>();
+  /** ROC for the first packet of an SSRC, when set before it was sent. */
+  private readonly firstRoc = new Map<number, number>();
   private readonly eIndex = new Uint8Array(4);
 
   /** Current ROC of `ssrc` (initial ROC before its first packet). */
   rolloverCounter(ssrc: number): number {
     const h = this.sentIndex.get(ssrc);
-    return h === undefined ? this.initialRoc : Math.floor(h / 0x10000);
+    return h === undefined ? (this.firstRoc.get(ssrc) ?? this.initialRoc) : Math.floor(h / 0x10000);
+  }
+
+  /** Sets the ROC of `ssrc` (signalled out of band, e.g. when taking over a stream); RFC 3711 §3.3.1. */
+  setRolloverCounter(ssrc: number, roc: number): void {
+    const h = this.sentIndex.get(ssrc);
+    if (h === undefined) this.firstRoc.set(ssrc, roc);
+    else this.sentIndex.set(ssrc, roc * 0x10000 + (h % 0x10000));
+  }
+
+  /** Sets the SRTCP index the next RTCP packet of `ssrc` will carry (31 bits). */
+  setNextRtcpIndex(ssrc: number, index: number): void {
+    this.rtcpIndex.set(ssrc, index & 0x7fffffff);
   }
 
   /** RFC 3711 §3.3: encrypts the payload (header and extensions stay clear) and appends the tag. */
@@ -29,12 +43,12 @@ export class SrtpProtectContext extends SrtpContextBase {
     const ssrc = readU32(rtp, 8);
     const seq = ((rtp[2] ?? 0) << 8) | (rtp[3] ?? 0);
     const highest = this.sentIndex.get(ssrc) ?? -1;
-    let index = estimateIndex(highest, seq, this.initialRoc);
+    let index = estimateIndex(highest, seq, highest < 0 ? this.rolloverCounter(ssrc) : 0);
     if (index < 0) index = seq; // a retransmission from before the first packet sent: ROC 0
     if (index > highest) this.sentIndex.set(ssrc, index);
     const roc = Math.floor(index / 0x10000);
     const tag = this.profile.srtpTagLength;
-    const out = Buffer.allocUnsafe(len + tag);
+    const out = allocBytes(len + tag);
     const iv = this.srtpIv(ssrc, roc, seq);
     if (this.rtp.cm !== undefined) {
       this.rtp.cm.protect(rtp, out, hdr, len, len, tag, iv, roc); // RFC 3711 §4.2: tag over packet || ROC
@@ -60,13 +74,13 @@ export class SrtpProtectContext extends SrtpContextBase {
     const iv = this.srtcpIv(ssrc, index);
     if (this.rtcp.cm !== undefined) {
       const tag = this.profile.srtcpTagLength;
-      const out = Buffer.allocUnsafe(len + 4 + tag);
+      const out = allocBytes(len + 4 + tag);
       out.set(e, len); // authenticated, not encrypted
       this.rtcp.cm.protect(rtcp, out, 8, len, len + 4, tag, iv, -1);
       return out;
     }
     // RFC 7714 §9.1: header(8) | ciphertext | tag(16) | E|index, AAD = header || E|index.
-    const out = Buffer.allocUnsafe(len + 16 + 4);
+    const out = allocBytes(len + 16 + 4);
     this.rtcp.gcm!.seal(rtcp, out, 8, len, iv, e);
     out.set(e, len + 16);
     return out;

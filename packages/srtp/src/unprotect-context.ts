@@ -4,7 +4,7 @@
  * counted in `drops` by reason. State (ROC, replay window) changes only after authentication.
  */
 import { DropCounters } from '@rtcwire/common';
-import { SrtpContextBase, type SrtpContextOptions, readU32, rtpHeaderLength } from './context-base.js';
+import { allocBytes, SrtpContextBase, type SrtpContextOptions, readU32, rtpHeaderLength } from './context-base.js';
 import type { SrtpProfileInfo, SrtpProfileName } from './profiles.js';
 import { estimateIndex, ReplayWindow } from './replay-window.js';
 import { FAILURES, type SrtpFailureReason, type UnprotectResult } from './result.js';
@@ -71,7 +71,7 @@ export class SrtpUnprotectContext extends SrtpContextBase {
     }
     const roc = Math.floor(index / 0x10000);
     const iv = this.srtpIv(ssrc, roc, seq);
-    const out = Buffer.allocUnsafe(end);
+    const out = allocBytes(end);
     const ok =
       this.rtp.cm !== undefined
         ? this.rtp.cm.unprotect(srtp, out, hdr, end, end, tag, iv, roc)
@@ -101,15 +101,15 @@ export class SrtpUnprotectContext extends SrtpContextBase {
       if (c !== 'ok') return this.fail('srtcp:', c);
     }
     const iv = this.srtcpIv(ssrc, index);
-    let out: Buffer;
+    let out: Uint8Array;
     let ok: boolean;
     if (cm !== undefined) {
-      out = Buffer.allocUnsafe(wordAt);
+      out = allocBytes(wordAt);
       // E = 0: authenticated only, nothing to decrypt.
       ok = cm.unprotect(srtcp, out, encrypted ? 8 : wordAt, wordAt, len - tag, tag, iv, -1);
     } else {
       const bodyEnd = len - 4 - 16;
-      out = Buffer.allocUnsafe(bodyEnd);
+      out = allocBytes(bodyEnd);
       // RFC 7714 §9.2: when E = 0 the whole packet is AAD and nothing is encrypted.
       const aad2 = srtcp.subarray(wordAt, len);
       ok = this.rtcp.gcm!.open(srtcp, out, encrypted ? 8 : bodyEnd, bodyEnd, iv, aad2);
