@@ -6,3 +6,5 @@ export * from './h264-sps.js';
 export * from './h264-params.js';
 export * from './h264.js';
 export * from './opus.js';
+export * from './vp9-descriptor.js';
+export * from './vp9.js';

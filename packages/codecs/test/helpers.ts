@@ -27,7 +27,12 @@ export function toPackets(payloadsPerFrame: RtpPayload[][], firstSeq = 65530, ts
   let seq = firstSeq;
   payloadsPerFrame.forEach((payloads, i) => {
     for (const p of payloads) {
-      out.push({ sequenceNumber: seq & 0xffff, timestamp: (1000 + i * tsStep) >>> 0, marker: p.marker, payload: p.payload });
+      out.push({
+        sequenceNumber: seq & 0xffff,
+        timestamp: (1000 + i * tsStep) >>> 0,
+        marker: p.marker,
+        payload: p.payload,
+      });
       seq++;
     }
   });

@@ -49,7 +49,10 @@ describe('Opus (RFC 7587)', () => {
     })).filter((p) => p.sequenceNumber !== 10);
     const events = assemble(new OpusDepacketizer(), packets);
     const lost = events.filter((e) => e.type === 'incomplete');
-    expect(lost.map((e) => [e.firstSequenceNumber, e.lastSequenceNumber])).toEqual([[5, 5], [10, 10]]);
+    expect(lost.map((e) => [e.firstSequenceNumber, e.lastSequenceNumber])).toEqual([
+      [5, 5],
+      [10, 10],
+    ]);
     expect(frames(events)).toHaveLength(28);
   });
 
