@@ -39,21 +39,20 @@ export class ConsentTracker {
   /** 'fresh' | 'stale' (→ disconnected) | 'expired' (→ failed; latched). */
   status(now: number): 'fresh' | 'stale' | 'expired' {
     if (this.expired) return 'expired';
-    const idle = now - this.lastResponseMs;
-    if (idle >= this.timeoutMs) {
+    // Compare against the same sums nextDeadline() reports, so floating point cannot make a deadline spin.
+    if (now >= this.lastResponseMs + this.timeoutMs) {
       this.expired = true;
       this.nextCheckMs = undefined;
       return 'expired';
     }
-    return idle >= this.disconnectedTimeoutMs ? 'stale' : 'fresh';
+    return now >= this.lastResponseMs + this.disconnectedTimeoutMs ? 'stale' : 'fresh';
   }
 
   /** Next instant at which the status can change or a check is due. */
   nextDeadline(now: number): number | undefined {
     if (this.expired) return undefined;
-    const idle = now - this.lastResponseMs;
     const statusChange =
-      idle < this.disconnectedTimeoutMs
+      now < this.lastResponseMs + this.disconnectedTimeoutMs
         ? this.lastResponseMs + this.disconnectedTimeoutMs
         : this.lastResponseMs + this.timeoutMs;
     return this.nextCheckMs === undefined ? statusChange : Math.min(statusChange, this.nextCheckMs);

@@ -1,6 +1,6 @@
 import type { SocketAddress } from '@rtcwire/common';
 import { socketAddress } from '@rtcwire/common';
-import type { Attachment, LinkConfig, NatConfig } from '@rtcwire/netsim';
+import type { Attachment, Host, LinkConfig, NatConfig } from '@rtcwire/netsim';
 import { Network, StunServer } from '@rtcwire/netsim';
 import type { IceAgentOptions, IceConnectionState, IceEvent } from '../../src/index.js';
 import { IceAgent, parseCandidate } from '../../src/index.js';
@@ -13,6 +13,12 @@ export interface SideOptions {
   readonly agent?: Partial<IceAgentOptions>;
   /** Do not signal this side's candidates to the peer (the peer only learns them as peer-reflexive). */
   readonly hideCandidates?: boolean;
+  /** Rewrite this side's candidate lines before signalling (e.g. to hide host IPs behind mDNS names). */
+  readonly mapSdp?: (sdp: string) => string;
+  /** One-way signalling delay from this side to the peer (default: the scenario's). */
+  readonly signalDelayMs?: number;
+  /** This side's mDNS resolver, answering `mdns-resolve` events after 5 ms. */
+  readonly resolveMdns?: (name: string) => string | undefined;
 }
 
 export interface Scenario {
@@ -27,6 +33,7 @@ export interface Scenario {
 
 export interface Side {
   readonly agent: IceAgent;
+  readonly host: Host;
   readonly att: Attachment<IceEvent>;
   readonly local: SocketAddress;
   states(): IceConnectionState[];
@@ -94,6 +101,7 @@ export function twoAgents(s: Scenario) {
 
   const side = (x: typeof A, att: Attachment<IceEvent>): Side => ({
     agent: x.agent,
+    host: x.host,
     att,
     local: x.local,
     states: () => stateSequence(att),
@@ -113,7 +121,13 @@ export function twoAgents(s: Scenario) {
     (...states: IceConnectionState[]) =>
     () =>
       states.includes(a.agent.state) && states.includes(b.agent.state);
-  return { net, a, b, start, bothIn };
+  /** ICE restart initiated by A: new credentials both ways (B restarts on seeing A's new ufrag). */
+  const restart = () => {
+    a.agent.restart(net.now);
+    b.agent.setRemoteParameters(net.now, a.agent.localParameters);
+    a.agent.setRemoteParameters(net.now, b.agent.localParameters);
+  };
+  return { net, a, b, start, restart, bothIn };
 }
 
 export function stateSequence(att: Attachment<IceEvent>): IceConnectionState[] {
