@@ -72,7 +72,12 @@ export type TurnEvent =
   | { readonly type: 'permission'; readonly peer: string }
   | { readonly type: 'permission-failed'; readonly peer: string; readonly error: TurnError }
   | { readonly type: 'channel-bound'; readonly peer: SocketAddress; readonly channel: number }
-  | { readonly type: 'channel-failed'; readonly peer: SocketAddress; readonly channel: number; readonly error: TurnError }
+  | {
+      readonly type: 'channel-failed';
+      readonly peer: SocketAddress;
+      readonly channel: number;
+      readonly error: TurnError;
+    }
   /** Data relayed from a peer (Data indication, or ChannelData when `channel` is set). */
   | { readonly type: 'data'; readonly peer: SocketAddress; readonly data: Uint8Array; readonly channel?: number }
   /** The allocation failed or was lost; the client is done. */
