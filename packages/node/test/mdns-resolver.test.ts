@@ -16,7 +16,7 @@ function responder(records: Record<string, { type: 'A' | 'AAAA'; data: string }>
   const queries: string[] = [];
   const r = makeMdns({ port: PORT });
   r.on('query', (q) => {
-    for (const question of q.questions) {
+    for (const question of q.questions ?? []) {
       queries.push(`${question.type} ${question.name}`);
       const rec = records[question.name];
       if (rec && rec.type === question.type) {
