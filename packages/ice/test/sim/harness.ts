@@ -79,25 +79,22 @@ export function twoAgents(s: Scenario) {
   const A = make('a', s.a, '10.0.1.2', '192.0.2.1', true);
   const B = make('b', s.b, '10.0.2.2', '203.0.113.1', false);
 
-  const signal = (to: IceAgent, hide: boolean | undefined) => (e: IceEvent, now: number) => {
-    if (hide) return;
+  const signal = (self: IceAgent, to: IceAgent, opts: SideOptions | undefined) => (e: IceEvent, now: number) => {
+    const d = opts?.signalDelayMs ?? delay;
+    if (e.type === 'mdns-resolve' && opts?.resolveMdns) {
+      const answer = opts.resolveMdns(e.name);
+      net.schedule(now + 5, () => self.resolveMdns(net.now, e.name, answer));
+    }
+    if (opts?.hideCandidates) return;
     if (e.type === 'local-candidate') {
-      const sdp = e.sdp;
-      net.schedule(now + delay, () => to.addRemoteCandidate(net.now, parseCandidate(sdp)));
+      const sdp = opts?.mapSdp ? opts.mapSdp(e.sdp) : e.sdp;
+      net.schedule(now + d, () => to.addRemoteCandidate(net.now, parseCandidate(sdp)));
     } else if (e.type === 'end-of-candidates') {
-      net.schedule(now + delay, () => to.endOfRemoteCandidates(net.now));
+      net.schedule(now + d, () => to.endOfRemoteCandidates(net.now));
     }
   };
-  const attA = net.attach(A.host, A.agent, {
-    addresses: [A.local],
-    name: 'a',
-    onEvent: signal(B.agent, s.a?.hideCandidates),
-  });
-  const attB = net.attach(B.host, B.agent, {
-    addresses: [B.local],
-    name: 'b',
-    onEvent: signal(A.agent, s.b?.hideCandidates),
-  });
+  const attA = net.attach(A.host, A.agent, { addresses: [A.local], name: 'a', onEvent: signal(A.agent, B.agent, s.a) });
+  const attB = net.attach(B.host, B.agent, { addresses: [B.local], name: 'b', onEvent: signal(B.agent, A.agent, s.b) });
 
   const side = (x: typeof A, att: Attachment<IceEvent>): Side => ({
     agent: x.agent,
