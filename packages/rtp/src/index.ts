@@ -4,3 +4,4 @@ export * from './header-extensions.js';
 export * from './ntp.js';
 export * from './rtp-header.js';
 export * from './rtp-packet.js';
+export * from './rtcp/index.js';

@@ -1,0 +1,15 @@
+export * from './app.js';
+export * from './bye.js';
+export * from './fir.js';
+export { PsfbFormat, RTCP_HEADER_SIZE, RtcpPacketType, RtpfbFormat } from './header.js';
+export * from './nack.js';
+export * from './pli.js';
+export * from './receiver-report.js';
+export * from './remb.js';
+export * from './report-block.js';
+export * from './rtcp-packet.js';
+export * from './sdes.js';
+export * from './sender-report.js';
+export * from './transport-cc.js';
+export * from './transport-cc-builder.js';
+export * from './xr.js';
