@@ -21,4 +21,4 @@ export {
   readOggPages,
 } from './ogg.js';
 export { OggOpusWriter, type OggOpusWriterOptions } from './ogg-opus-writer.js';
-export { type OpusHeadOptions, opusHead, opusPacketSamples } from './opus-head.js';
+export { type OpusHeadOptions, opusHead } from './opus-head.js';

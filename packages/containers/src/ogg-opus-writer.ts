@@ -1,6 +1,7 @@
 import { InvalidArgumentError, concatBytes } from '@rtcwire/common';
 import { OGG_BOS, OGG_EOS, encodeOggPage, lacing } from './ogg.js';
-import { opusHead, opusPacketSamples } from './opus-head.js';
+import { opusPacketSamples } from '@rtcwire/codecs';
+import { opusHead } from './opus-head.js';
 
 /**
  * Ogg Opus writer (RFC 7845): ID header page, comment header page, then audio pages. Pages are emitted

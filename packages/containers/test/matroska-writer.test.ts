@@ -1,13 +1,6 @@
+import { opusPacketSamples } from '@rtcwire/codecs';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type FilePatch,
-  MatroskaWriter,
-  encodeElement,
-  opusHead,
-  opusPacketSamples,
-  vint,
-  voidElement,
-} from '../src/index.js';
+import { type FilePatch, MatroskaWriter, encodeElement, opusHead, vint, voidElement } from '../src/index.js';
 import { MediaFixtures, decodeErrors, probe, splitNalUnits } from './media-fixtures.js';
 
 const media = new MediaFixtures();
