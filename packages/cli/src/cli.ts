@@ -5,10 +5,11 @@
 import { type CliIo, type Command, CommandError, UsageError } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { stunCommand } from './commands/stun.js';
+import { dtlsCommand } from './commands/dtls.js';
 
 export type { CliIo, Command } from './command.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, stunCommand];
+const COMMANDS: readonly Command[] = [demoCommand, stunCommand, dtlsCommand];
 
 function help(): string {
   const width = Math.max(4, ...COMMANDS.map((c) => c.name.length));
