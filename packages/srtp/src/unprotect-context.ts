@@ -9,6 +9,17 @@ import type { SrtpProfileInfo, SrtpProfileName } from './profiles.js';
 import { estimateIndex, ReplayWindow } from './replay-window.js';
 import { FAILURES, type SrtpFailureReason, type UnprotectResult } from './result.js';
 
+/** Counter names ('srtp:auth_failed', …), built once so a drop allocates nothing. */
+const COUNTER_NAMES = {
+  'srtp:': counterNames('srtp:'),
+  'srtcp:': counterNames('srtcp:'),
+};
+
+function counterNames(prefix: string): Record<SrtpFailureReason, string> {
+  const reasons = Object.keys(FAILURES) as SrtpFailureReason[];
+  return Object.fromEntries(reasons.map((r) => [r, prefix + r])) as Record<SrtpFailureReason, string>;
+}
+
 export interface SrtpUnprotectOptions extends SrtpContextOptions {
   /** SRTP replay window in packets (multiple of 32), default 64; e.g. 512 for video. */
   readonly replayWindowSize?: number;
@@ -137,7 +148,7 @@ export class SrtpUnprotectContext extends SrtpContextBase {
   }
 
   private fail(prefix: 'srtp:' | 'srtcp:', reason: SrtpFailureReason): UnprotectResult {
-    this.drops.add(prefix + reason);
+    this.drops.add(COUNTER_NAMES[prefix][reason]);
     return FAILURES[reason];
   }
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@rtcwire/common';
 import { describe, expect, it } from 'vitest';
-import { SrtpProtectContext, SrtpUnprotectContext, type SrtpProfileName } from '../src/index.js';
+import { FAILURES, SrtpProtectContext, SrtpUnprotectContext, type SrtpProfileName } from '../src/index.js';
 import { BACKENDS } from './backends.js';
 import { ALL_PROFILES, masterKeys, rtcp, rtp, toHex } from './helpers.js';
 
@@ -59,7 +59,10 @@ describe.each(cases)('%s (%s)', (profile, backend) => {
     const packets = Array.from({ length: 70 }, (_, i) => tx.protect(rtp(100 + i, 5, payload)));
     const tampered = packets[0]!.slice();
     tampered[30] = (tampered[30] ?? 0) ^ 0x80;
-    expect(rx.unprotect(tampered)).toEqual({ ok: false, reason: 'auth_failed' });
+    const failed = rx.unprotect(tampered);
+    expect(failed).toEqual({ ok: false, reason: 'auth_failed' });
+    expect(failed).toBe(FAILURES.auth_failed); // preallocated: nothing allocated per bad packet
+    expect(Object.isFrozen(failed)).toBe(true);
     expect(rx.unprotect(packets[0]!).ok).toBe(true); // a failed packet does not poison the window
     expect(rx.unprotect(packets[0]!)).toEqual({ ok: false, reason: 'replayed' });
     expect(rx.unprotect(packets[69]!).ok).toBe(true);
