@@ -1,0 +1,346 @@
+/**
+ * rtcwire DTLS 1.2 against OpenSSL 3 s_server / s_client on 127.0.0.1 (PEERS.md): both
+ * directions, every SRTP profile, ECDSA and RSA certificates, a root → intermediate → leaf
+ * chain with mutual authentication, refusal of an untrusted client, and the PSK suites.
+ * The EXTRACTOR-dtls_srtp keying material must be identical on both ends.
+ */
+import {
+  AlertDescription,
+  type DtlsClientOptions,
+  type DtlsServerOptions,
+  SRTP_PROFILES,
+  createAcceptAnyVerifier,
+  createPkiVerifier,
+  loadPemCredential,
+} from '@rtcwire/dtls';
+import { DtlsListener, type DtlsSession, connectDtls } from '@rtcwire/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  OPENSSL_CIPHER_NAMES,
+  OpensslCertificates,
+  type OpensslDtlsOptions,
+  type OpensslProcess,
+  type PemFiles,
+  SRTP_KEYING_LENGTH,
+  startOpensslClient,
+  startOpensslServer,
+} from './harness/openssl.js';
+
+const PROFILES = ['SRTP_AES128_CM_SHA1_80', 'SRTP_AES128_CM_SHA1_32', 'SRTP_AEAD_AES_128_GCM', 'SRTP_AEAD_AES_256_GCM'];
+const profileId = (name: string) => SRTP_PROFILES.find((p) => p.name === name)?.id as number;
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
+
+let certs: OpensslCertificates;
+let ecSelf: PemFiles;
+let rsaSelf: PemFiles;
+let root: PemFiles;
+let inter: PemFiles;
+let serverLeaf: PemFiles;
+let clientLeaf: PemFiles;
+let strangerRoot: PemFiles;
+let strangerLeaf: PemFiles;
+
+const running: OpensslProcess[] = [];
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(() => {
+  certs = new OpensslCertificates();
+  ecSelf = certs.selfSigned('ec-self', 'ec');
+  rsaSelf = certs.selfSigned('rsa-self', 'rsa');
+  root = certs.selfSigned('Test Root CA', 'ec', true);
+  inter = certs.issue('Test Intermediate CA', root, 'ec', true);
+  serverLeaf = certs.issue('server.test', inter, 'ec');
+  clientLeaf = certs.issue('client.test', inter, 'rsa');
+  strangerRoot = certs.selfSigned('Stranger Root', 'ec', true);
+  strangerLeaf = certs.issue('stranger.test', strangerRoot, 'ec');
+});
+afterAll(() => certs.dispose());
+afterEach(async () => {
+  for (const p of running.splice(0)) await p.stop();
+  for (const c of closers.splice(0)) await c();
+});
+
+async function opensslServer(options: OpensslDtlsOptions): Promise<OpensslProcess> {
+  const p = await startOpensslServer(options);
+  running.push(p);
+  return p;
+}
+
+function opensslClient(port: number, options: OpensslDtlsOptions): OpensslProcess {
+  const p = startOpensslClient(port, options);
+  running.push(p);
+  return p;
+}
+
+async function ourClient(port: number, options: DtlsClientOptions): Promise<DtlsSession> {
+  const session = await connectDtls({ remote: `127.0.0.1:${port}`, dtls: options });
+  closers.push(() => session.close());
+  return session;
+}
+
+async function ourServer(options: DtlsServerOptions): Promise<DtlsListener> {
+  const listener = await DtlsListener.listen({ local: '127.0.0.1:0', dtls: options });
+  closers.push(() => listener.close());
+  return listener;
+}
+
+describe('rtcwire client → openssl s_server', () => {
+  it.each(
+    PROFILES.flatMap(
+      (p) =>
+        [
+          [p, 'ecdsa'],
+          [p, 'rsa'],
+        ] as const,
+    ),
+  )('%s with an %s certificate', async (profile, kind) => {
+    const cert = kind === 'ecdsa' ? ecSelf : rsaSelf;
+    const length = SRTP_KEYING_LENGTH[profile] as number;
+    const server = await opensslServer({
+      cert: cert.certPath,
+      key: cert.keyPath,
+      srtpProfiles: [profile],
+      keyingMaterialLength: length,
+    });
+    const session = await ourClient(server.port, {
+      verifyPeer: createAcceptAnyVerifier(),
+      srtpProfiles: PROFILES.map(profileId),
+    });
+    await server.waitFor(/Keying material: [0-9A-F]+/);
+    const theirs = server.result();
+    expect(session.info?.srtpProfile?.name).toBe(profile);
+    expect(theirs.srtpProfile).toBe(profile);
+    expect(theirs.cipher).toBe(OPENSSL_CIPHER_NAMES[session.info?.cipherSuite as string]);
+    expect(session.info?.cipherSuite).toContain(kind === 'ecdsa' ? 'ECDHE_ECDSA' : 'ECDHE_RSA');
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', length))).toBe(theirs.keyingMaterial);
+  });
+
+  it('server preference wins and no common profile means no SRTP', async () => {
+    const server = await opensslServer({
+      cert: ecSelf.certPath,
+      key: ecSelf.keyPath,
+      srtpProfiles: ['SRTP_AES128_CM_SHA1_32'],
+      keyingMaterialLength: 60,
+    });
+    const session = await ourClient(server.port, {
+      verifyPeer: createAcceptAnyVerifier(),
+      srtpProfiles: [profileId('SRTP_AES128_CM_SHA1_80')],
+    });
+    await server.waitFor(/Keying material: [0-9A-F]+/);
+    expect(session.info?.srtpProfile).toBeUndefined();
+    expect(server.output()).not.toContain('SRTP Extension negotiated');
+  });
+});
+
+describe('openssl s_client → rtcwire server', () => {
+  it.each(
+    PROFILES.flatMap(
+      (p) =>
+        [
+          [p, 'ecdsa'],
+          [p, 'rsa'],
+        ] as const,
+    ),
+  )('%s with an %s certificate', async (profile, kind) => {
+    const cert = kind === 'ecdsa' ? ecSelf : rsaSelf;
+    const length = SRTP_KEYING_LENGTH[profile] as number;
+    const listener = await ourServer({
+      credential: loadPemCredential(cert.cert, cert.key),
+      srtpProfiles: PROFILES.map(profileId),
+    });
+    const accepted = listener.accept();
+    const client = opensslClient(listener.local.port, { srtpProfiles: [profile], keyingMaterialLength: length });
+    const session = await accepted;
+    await client.waitFor(/Keying material: [0-9A-F]+/);
+    const theirs = client.result();
+    expect(theirs.srtpProfile).toBe(profile);
+    expect(session.info?.srtpProfile?.name).toBe(profile);
+    expect(theirs.cipher).toBe(OPENSSL_CIPHER_NAMES[session.info?.cipherSuite as string]);
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', length))).toBe(theirs.keyingMaterial);
+  });
+
+  it('application data flows both ways', async () => {
+    const listener = await ourServer({ credential: loadPemCredential(ecSelf.cert, ecSelf.key) });
+    const accepted = listener.accept();
+    const client = opensslClient(listener.local.port, {});
+    const session = await accepted;
+    await client.waitFor(/Verify return code/);
+    const got = new Promise<string>((resolve) => session.onData((d) => resolve(new TextDecoder().decode(d))));
+    client.writeLine('hello from openssl');
+    expect(await got).toBe('hello from openssl\n');
+    session.send(new TextEncoder().encode('hello from rtcwire\n'));
+    await client.waitFor(/hello from rtcwire/);
+  });
+});
+
+describe('PKI: root → intermediate → leaf, mutual authentication', () => {
+  const chainOf = (leaf: PemFiles) => loadPemCredential(leaf.cert + inter.cert, leaf.key);
+
+  it('rtcwire client ↔ openssl server (-Verify, -cert_chain): both chains verify', async () => {
+    const server = await opensslServer({
+      cert: serverLeaf.certPath,
+      key: serverLeaf.keyPath,
+      certChain: inter.certPath,
+      caFile: root.certPath,
+      verify: 'require',
+      keyingMaterialLength: 60,
+      srtpProfiles: ['SRTP_AES128_CM_SHA1_80'],
+    });
+    const session = await ourClient(server.port, {
+      credential: chainOf(clientLeaf),
+      verifyPeer: createPkiVerifier({ trusted: [root.cert], purpose: 'serverAuth', now: () => new Date() }),
+      srtpProfiles: [profileId('SRTP_AES128_CM_SHA1_80')],
+    });
+    await server.waitFor(/Keying material: [0-9A-F]+/);
+    expect(session.info?.peerSubject).toBe('CN=server.test');
+    expect(server.output()).toMatch(/depth=2 CN = Test Root CA/);
+    expect(server.output()).toMatch(/depth=0 CN = client.test/);
+    expect(server.output()).not.toMatch(/verify error/);
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(server.result().keyingMaterial);
+  });
+
+  it('openssl client (-cert_chain, -verify_return_error) ↔ rtcwire server requiring a client certificate', async () => {
+    const listener = await ourServer({
+      credential: chainOf(serverLeaf),
+      clientAuth: 'require',
+      verifyPeer: createPkiVerifier({ trusted: [root.cert], purpose: 'clientAuth', now: () => new Date() }),
+    });
+    const accepted = listener.accept();
+    const client = opensslClient(listener.local.port, {
+      cert: clientLeaf.certPath,
+      key: clientLeaf.keyPath,
+      certChain: inter.certPath,
+      caFile: root.certPath,
+      verify: 'require',
+      keyingMaterialLength: 60,
+    });
+    const session = await accepted;
+    await client.waitFor(/Keying material: [0-9A-F]+/);
+    expect(session.info?.peerSubject).toBe('CN=client.test');
+    expect(client.output()).toMatch(/Verify return code: 0 \(ok\)/);
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(client.result().keyingMaterial);
+  });
+
+  it('openssl server refuses our untrusted client certificate: unknown_ca reported on both sides', async () => {
+    const server = await opensslServer({
+      cert: serverLeaf.certPath,
+      key: serverLeaf.keyPath,
+      certChain: inter.certPath,
+      caFile: root.certPath,
+      verify: 'require',
+    });
+    const attempt = connectDtls({
+      remote: `127.0.0.1:${server.port}`,
+      dtls: {
+        credential: loadPemCredential(strangerLeaf.cert, strangerLeaf.key),
+        verifyPeer: createPkiVerifier({ trusted: [root.cert], purpose: 'serverAuth', now: () => new Date() }),
+      },
+    });
+    const err = await attempt.then(
+      () => undefined,
+      (e: unknown) => e as { alert?: number; sent?: boolean },
+    );
+    expect(err?.alert).toBe(AlertDescription.unknown_ca);
+    expect(err?.sent).toBe(false);
+    await server.waitFor(/SSL3 alert write:fatal:unknown CA/);
+  });
+
+  it('rtcwire server refuses an untrusted openssl client: unknown_ca reported on both sides', async () => {
+    const listener = await ourServer({
+      credential: chainOf(serverLeaf),
+      clientAuth: 'require',
+      verifyPeer: createPkiVerifier({ trusted: [root.cert], purpose: 'clientAuth', now: () => new Date() }),
+    });
+    const failure = new Promise<{ alert: number | undefined; sent: boolean }>((resolve) =>
+      listener.onFailure((_s, e) => resolve(e)),
+    );
+    const client = opensslClient(listener.local.port, { cert: strangerLeaf.certPath, key: strangerLeaf.keyPath });
+    const err = await failure;
+    expect(err.alert).toBe(AlertDescription.unknown_ca);
+    expect(err.sent).toBe(true);
+    await client.waitFor(/SSL3 alert read:fatal:unknown CA/);
+    expect(client.result().alertNumbers).toContain(48);
+  });
+
+  it('a chain without the intermediate is refused by our server (unknown_ca)', async () => {
+    const listener = await ourServer({
+      credential: chainOf(serverLeaf),
+      clientAuth: 'require',
+      verifyPeer: createPkiVerifier({ trusted: [root.cert], purpose: 'clientAuth', now: () => new Date() }),
+    });
+    const failure = new Promise<{ alert: number | undefined }>((resolve) => listener.onFailure((_s, e) => resolve(e)));
+    const client = opensslClient(listener.local.port, { cert: clientLeaf.certPath, key: clientLeaf.keyPath });
+    expect((await failure).alert).toBe(AlertDescription.unknown_ca);
+    await client.waitFor(/SSL3 alert read:fatal:unknown CA/);
+  });
+});
+
+describe('PSK suites with openssl -psk', () => {
+  const key = '00112233445566778899aabbccddeeff';
+  const identity = 'rtcwire-device';
+  const suites = [
+    'TLS_PSK_WITH_AES_128_GCM_SHA256',
+    'TLS_PSK_WITH_AES_256_GCM_SHA384',
+    'TLS_PSK_WITH_AES_128_CCM',
+    'TLS_PSK_WITH_AES_128_CCM_8',
+  ];
+
+  it.each(suites)('rtcwire client → openssl s_server -nocert: %s', async (suite) => {
+    const server = await opensslServer({
+      noCert: true,
+      psk: { identity, keyHex: key },
+      cipher: OPENSSL_CIPHER_NAMES[suite] as string,
+      keyingMaterialLength: 60,
+    });
+    const session = await ourClient(server.port, {
+      psk: { identity: new TextEncoder().encode(identity), key: new Uint8Array(Buffer.from(key, 'hex')) },
+      cipherSuites: [suite],
+    });
+    await server.waitFor(/Keying material: [0-9A-F]+/);
+    expect(session.info?.cipherSuite).toBe(suite);
+    expect(server.result().cipher).toBe(OPENSSL_CIPHER_NAMES[suite]);
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(server.result().keyingMaterial);
+  });
+
+  it.each(suites)('openssl s_client → rtcwire server: %s', async (suite) => {
+    const listener = await ourServer({
+      pskLookup: (id) =>
+        new TextDecoder().decode(id) === identity ? new Uint8Array(Buffer.from(key, 'hex')) : undefined,
+      cipherSuites: [suite],
+    });
+    const accepted = listener.accept();
+    const client = opensslClient(listener.local.port, {
+      psk: { identity, keyHex: key },
+      cipher: OPENSSL_CIPHER_NAMES[suite] as string,
+      keyingMaterialLength: 60,
+    });
+    const session = await accepted;
+    await client.waitFor(/Keying material: [0-9A-F]+/);
+    expect(new TextDecoder().decode(session.info?.pskIdentity)).toBe(identity);
+    expect(client.result().cipher).toBe(OPENSSL_CIPHER_NAMES[suite]);
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(client.result().keyingMaterial);
+  });
+
+  it('a wrong key never completes: OpenSSL discards the undecryptable Finished (RFC 6347 §4.1.2.7), we time out', async () => {
+    const server = await opensslServer({
+      noCert: true,
+      psk: { identity, keyHex: key },
+      cipher: 'PSK-AES128-GCM-SHA256',
+      keyingMaterialLength: 60,
+    });
+    const err = await connectDtls({
+      remote: `127.0.0.1:${server.port}`,
+      dtls: {
+        psk: { identity: new TextEncoder().encode(identity), key: new Uint8Array(16) },
+        cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'],
+        initialRetransmitMs: 100,
+        maxRetransmissions: 3,
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { code?: string },
+    );
+    expect(err?.code).toBe('handshake_timeout');
+    expect(server.result().keyingMaterial).toBeUndefined();
+  });
+});
