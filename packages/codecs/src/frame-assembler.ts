@@ -125,7 +125,11 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
       return;
     }
     if (this.resolvedUpTo !== undefined && packet.timestamp === this.resolvedTimestamp) {
+      // The tail of a frame already given up: it still tells where the next frame starts.
       this.dropCounters.add('late');
+      if (this.pending.every((f) => f.minSeq > seq)) this.resolvedUpTo = seq;
+      if (this.highestSeq === undefined || seq > this.highestSeq) this.highestSeq = seq;
+      this.resolve();
       return;
     }
     let frame = this.pending.find((f) => f.timestamp === packet.timestamp);

@@ -8,3 +8,5 @@ export * from './h264.js';
 export * from './opus.js';
 export * from './vp9-descriptor.js';
 export * from './vp9.js';
+export * from './av1-obu.js';
+export * from './av1.js';

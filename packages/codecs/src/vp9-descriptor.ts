@@ -144,7 +144,9 @@ export function encodeVp9Descriptor(d: Vp9Descriptor): Uint8Array {
   }
   if (d.flexibleMode && d.interPicturePredicted) {
     const diffs = d.referenceDiffs ?? [];
-    diffs.forEach((p, i) => w.u8(((p & 0x7f) << 1) | (i < diffs.length - 1 ? 1 : 0)));
+    diffs.forEach((p, i) => {
+      w.u8(((p & 0x7f) << 1) | (i < diffs.length - 1 ? 1 : 0));
+    });
   }
   const ss = d.scalabilityStructure;
   if (ss) {
