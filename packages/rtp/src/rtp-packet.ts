@@ -15,7 +15,7 @@ import {
   writeHeaderExtensions,
 } from './header-extensions.js';
 import { RTP_FIXED_HEADER_SIZE, RTP_VERSION, readRtpHeader } from './rtp-header.js';
-import { readU32, writeU32 } from './wire.js';
+import { allocOutput, readU32, writeU32 } from './wire.js';
 
 /** A header extension block in a profile other than RFC 8285, kept verbatim. */
 export interface RawRtpExtension {
@@ -97,9 +97,12 @@ export function rtpPacketSize(packet: RtpPacket, options?: EncodeRtpOptions): nu
   );
 }
 
-/** Encode `packet` into a new buffer. */
+/**
+ * Encode `packet` into a new byte array. Packets up to 4 KiB are views into a shared 64 KiB slab
+ * (as with Node's Buffer pool): use `byteOffset`/`byteLength`, or `.slice()` for an exclusive buffer.
+ */
 export function encodeRtpPacket(packet: RtpPacket, options?: EncodeRtpOptions): Uint8Array {
-  const out = new Uint8Array(rtpPacketSize(packet, options));
+  const out = allocOutput(rtpPacketSize(packet, options));
   encodeRtpPacketInto(packet, out, 0, options);
   return out;
 }

@@ -16,3 +16,25 @@ export function writeU32(b: Uint8Array, at: number, v: number): void {
   b[at + 2] = (v >>> 8) & 0xff;
   b[at + 3] = v & 0xff;
 }
+
+const SLAB_SIZE = 64 * 1024;
+const SLAB_MAX_ALLOCATION = 4096;
+let slab = new ArrayBuffer(0);
+let slabUsed = 0;
+
+/**
+ * Output buffers for encoders. Allocating a fresh ArrayBuffer per packet costs microseconds
+ * (zero-fill plus external-memory accounting in V8), so small outputs are carved from a shared
+ * 64 KiB slab, like Node's Buffer pool: the result may have a non-zero `byteOffset` and share its
+ * `ArrayBuffer` with other packets. Callers must overwrite every byte they return.
+ */
+export function allocOutput(size: number): Uint8Array {
+  if (size > SLAB_MAX_ALLOCATION) return new Uint8Array(size);
+  if (slabUsed + size > slab.byteLength) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, size);
+  slabUsed = (slabUsed + size + 7) & ~7;
+  return out;
+}

@@ -204,6 +204,20 @@ describe('decodeRtpPacket / encodeRtpPacket', () => {
     expect(() => decodeRtpPacket(fromHex('906000010000000200000003100000010000000f'))).toThrow(ParseError);
   });
 
+  it('returns independent outputs from consecutive encodes', () => {
+    const p = decodeRtpPacket(OPUS_WITH_EXTENSIONS);
+    const outputs = Array.from({ length: 200 }, (_, i) => encodeRtpPacket({ ...p, sequenceNumber: i }));
+    outputs.forEach((out, i) => {
+      expect(out.length).toBe(OPUS_WITH_EXTENSIONS.length);
+      expect(rtpSequenceNumber(out)).toBe(i);
+      expect(out.subarray(4)).toEqual(OPUS_WITH_EXTENSIONS.subarray(4));
+    });
+    // a large packet gets its own buffer
+    const big = encodeRtpPacket({ ...p, payload: new Uint8Array(5000).fill(7) });
+    expect(big.byteOffset).toBe(0);
+    expect(decodeRtpPacket(big).payload).toEqual(new Uint8Array(5000).fill(7));
+  });
+
   it('encodes into a caller buffer at an offset', () => {
     const p = decodeRtpPacket(OPUS_WITH_EXTENSIONS);
     const out = new Uint8Array(100).fill(0xee);
