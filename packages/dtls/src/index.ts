@@ -3,7 +3,7 @@ export * from './types.js';
 export * from './events.js';
 export { DtlsClient, type DtlsClientOptions } from './client.js';
 export { DtlsServer, type DtlsServerOptions } from './server.js';
-export type { DtlsBaseOptions } from './connection.js';
+export { DtlsConnection, type DtlsBaseOptions } from './connection.js';
 export { CIPHER_SUITES, type CipherSuite, cipherSuiteById, cipherSuiteByName } from './cipher-suites.js';
 export { NamedGroup, type GroupName } from './ecdhe.js';
 export { SignatureScheme } from './signature.js';
