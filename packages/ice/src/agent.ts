@@ -34,6 +34,7 @@ import {
   localPreferenceOf,
 } from './candidate.js';
 import { Checklist } from './checklist.js';
+import { Relays } from './relays.js';
 import { ConsentTracker } from './consent.js';
 import type { CandidatePair, LocalCandidate } from './pair.js';
 import {
@@ -98,6 +99,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private readonly out: Datagram[] = [];
   private readonly events: IceEvent[] = [];
   private lastNow = 0;
+  private readonly relays: Relays;
 
   constructor(private readonly options: IceAgentOptions) {
     this.random = options.random;
@@ -111,6 +113,25 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     this.localUfrag = options.usernameFragment ?? randomIceString(this.random, 8);
     this.localPwd = options.password ?? randomIceString(this.random, 24);
     this.transactions = new TransactionTable(options.initialRtoMs ?? 500, options.maxRtoMs ?? 1600);
+    this.relays = new Relays(
+      this.lite ? [] : (options.turnServers ?? []),
+      options.localAddresses,
+      this.random,
+      this.log,
+      {
+        onAllocated: (_now, relayed, mapped, socket, server) => {
+          const host = this.localFor(socket);
+          const pref = host ? localPreferenceOf(host.candidate.priority) : 0xffff;
+          this.addLocal('relay', relayed, relayed, pref, server, mapped ?? socket);
+        },
+        onAllocationSettled: () => {
+          this.gatherPending--;
+          this.maybeGatheringComplete();
+        },
+        onRelayed: (now, d) => this.dispatch(now, d),
+      },
+      this.out,
+    );
     this.consent = new ConsentTracker(
       this.random,
       options.consentIntervalMs ?? 5000,
@@ -182,6 +203,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
         }
       }
     }
+    if (!this.lite) this.gatherPending += this.relays.gather(now);
     this.maybeGatheringComplete();
     this.update(now);
   }
@@ -263,13 +285,14 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   send(data: Uint8Array): boolean {
     const p = this.selected;
     if (!p || this.consent.expired || this.connection === 'closed') return false;
-    this.out.push({ local: p.local.base, remote: p.remoteAddress, data });
+    this.transmit(p.local.base, p.remoteAddress, data);
     return true;
   }
 
   close(): void {
     if (this.connection === 'closed') return;
     this.transactions.cancel(() => true);
+    this.relays.close(this.lastNow);
     this.triggered = [];
     this.consent.stop();
     this.selected = undefined;
@@ -282,6 +305,12 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   handleDatagram(now: number, d: Datagram): void {
     this.lastNow = now;
     if (this.connection === 'closed') return;
+    if (!this.relays.handleDatagram(now, d)) this.dispatch(now, d);
+    this.update(now);
+  }
+
+  /** A datagram on a local socket or (unwrapped by the TURN client) on a relayed address. */
+  private dispatch(now: number, d: Datagram): void {
     if (!isStunMessage(d.data)) {
       this.handleData(d);
       return;
@@ -304,14 +333,14 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       if (!isParseError(err)) throw err;
       this.drops.add('stun-bad-attribute');
     }
-    this.update(now);
   }
 
   handleTimeout(now: number): void {
     this.lastNow = now;
     if (this.connection === 'closed') return;
     const { resend, expired } = this.transactions.due(now, (t) => (t.purpose.kind === 'gather' ? 4 : this.maxChecks));
-    for (const t of resend) this.out.push({ local: t.local, remote: t.remote, data: t.bytes });
+    for (const t of resend) this.transmit(t.local, t.remote, t.bytes);
+    this.relays.handleTimeout(now);
     for (const t of expired) this.onTransactionTimeout(t);
     if (!this.lite && this.remote && now >= this.nextCheckMs) this.sendNextCheck(now);
     if (this.selected && !this.lite && this.consent.nextCheckMs !== undefined && now >= this.consent.nextCheckMs) {
@@ -336,6 +365,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     };
     if (!this.lite && this.remote && this.hasCheckWork()) consider(Math.max(this.nextCheckMs, this.lastNow));
     if (this.selected) consider(this.consent.nextDeadline(this.lastNow));
+    consider(this.relays.pollTimeout());
     if (this.controllingRole && !this.generationSelected && !this.nominating && this.firstValidMs !== undefined) {
       consider(this.firstValidMs + this.nominationDelayMs);
     }
@@ -350,6 +380,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     base: SocketAddress,
     localPref: number,
     server?: SocketAddress,
+    related: SocketAddress = base,
   ): LocalCandidate {
     // RFC 8445 §5.1.1.3: same type, base IP, server and transport → same foundation.
     const key = `${type}|${base.address}|${server?.address ?? ''}|udp`;
@@ -366,10 +397,11 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       address: address.address,
       port: address.port,
       type,
-      ...(type !== 'host' ? { relatedAddress: base.address, relatedPort: base.port } : {}),
+      ...(type !== 'host' ? { relatedAddress: related.address, relatedPort: related.port } : {}),
       extensions: [['ufrag', this.localUfrag]],
     };
-    const local: LocalCandidate = { candidate, base };
+    const local: LocalCandidate =
+      type === 'relay' && server ? { candidate, base, relayServer: server } : { candidate, base };
     this.locals.push(local);
     if (type === 'prflx') return local;
     this.events.push({ type: 'local-candidate', candidate, sdp: formatCandidate(candidate) });
@@ -415,6 +447,22 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   private hostLocalFor(base: SocketAddress): LocalCandidate | undefined {
     return this.locals.find((l) => l.candidate.type === 'host' && sameAddress(l.base, base));
+  }
+
+  /** The host or relayed candidate whose base is `base`. */
+  private localFor(base: SocketAddress): LocalCandidate | undefined {
+    return this.locals.find(
+      (l) => (l.candidate.type === 'host' || l.candidate.type === 'relay') && sameAddress(l.base, base),
+    );
+  }
+
+  /** Send from a base: directly, or through the TURN client when the base is a relayed address. */
+  private transmit(local: SocketAddress, remote: SocketAddress, data: Uint8Array): void {
+    if (this.relays.isRelayed(local)) {
+      if (!this.relays.send(this.lastNow, local, remote, data)) this.drops.add('relay-unavailable');
+    } else {
+      this.out.push({ local, remote, data });
+    }
   }
 
   // ---- checks -------------------------------------------------------------------------------
@@ -463,7 +511,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     if (pair.state !== 'succeeded') pair.state = 'in-progress';
     const purpose = { kind: 'check', pair, useCandidate, credentials, controlling: this.controllingRole } as const;
     this.transactions.start(now, hexId(tid), purpose, bytes, pair.local.base, pair.remoteAddress);
-    this.out.push({ local: pair.local.base, remote: pair.remoteAddress, data: bytes });
+    this.transmit(pair.local.base, pair.remoteAddress, bytes);
   }
 
   private sendConsentCheck(now: number): void {
@@ -487,7 +535,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       pair.local.base,
       pair.remoteAddress,
     );
-    this.out.push({ local: pair.local.base, remote: pair.remoteAddress, data: bytes });
+    this.transmit(pair.local.base, pair.remoteAddress, bytes);
     this.consent.scheduleNext(now);
   }
 
@@ -558,7 +606,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       if (this.lite && this.selected && sameAddress(this.selected.remoteAddress, d.remote)) this.consent.refreshed(now);
       return;
     }
-    const local = this.hostLocalFor(d.local);
+    const local = this.localFor(d.local);
     if (!local) {
       this.drops.add('check-on-unknown-socket');
       return;
@@ -602,7 +650,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   }
 
   private respond(d: Datagram, bytes: Uint8Array): void {
-    this.out.push({ local: d.local, remote: d.remote, data: bytes });
+    this.transmit(d.local, d.remote, bytes);
   }
 
   // ---- responses (RFC 8445 §7.2.5) ------------------------------------------------------------

@@ -25,14 +25,6 @@ export class Checklist {
     return this.list.find((p) => localKey(p.local) === key && sameAddress(p.remoteAddress, remote));
   }
 
-  /** Find a pair by the socket a datagram arrived on and its source. */
-  findByBase(base: SocketAddress, remote: SocketAddress): CandidatePair | undefined {
-    return this.list.find(
-      (p) =>
-        p.local.relayServer === undefined && sameAddress(p.local.base, base) && sameAddress(p.remoteAddress, remote),
-    );
-  }
-
   /**
    * Add a pair unless a redundant one exists (§6.1.2.4: same base and remote address; the existing
    * higher-priority one is kept). New pairs start Waiting unless a pair of the same foundation is
@@ -121,7 +113,7 @@ export class Checklist {
   }
 }
 
+/** A relayed candidate's base is its relayed address (RFC 8445 §5.1.1), so the base identifies every local candidate. */
 function localKey(l: LocalCandidate): string {
-  const a = l.relayServer ? l.candidate : l.base;
-  return `${l.relayServer ? 'relay' : 'base'}|${a.address}|${a.port}`;
+  return `${l.base.address}|${l.base.port}`;
 }

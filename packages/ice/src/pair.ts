@@ -7,7 +7,10 @@ export type PairState = 'frozen' | 'waiting' | 'in-progress' | 'succeeded' | 'fa
 /** A local candidate the agent owns: the candidate plus the socket (base) it sends from. */
 export interface LocalCandidate {
   readonly candidate: IceCandidate;
-  /** RFC 8445 §5.1.1: the base, i.e. the local socket address datagrams leave from. */
+  /**
+   * RFC 8445 §5.1.1: the base — the local socket address datagrams leave from, or for a relayed
+   * candidate the relayed address itself (datagrams then travel through the TURN client).
+   */
   readonly base: SocketAddress;
   /** For relayed candidates: the TURN server the traffic is tunnelled through. */
   readonly relayServer?: SocketAddress;

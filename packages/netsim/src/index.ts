@@ -4,3 +4,4 @@ export * from './nat.js';
 export * from './network.js';
 export * from './servers/stun-server.js';
 export * from './servers/stun-wire.js';
+export * from './servers/turn-server.js';

@@ -1,11 +1,14 @@
 import type { SocketAddress } from '@rtcwire/common';
 import { socketAddress } from '@rtcwire/common';
 import type { Attachment, Host, LinkConfig, NatConfig } from '@rtcwire/netsim';
-import { Network, StunServer } from '@rtcwire/netsim';
+import { Network, StunServer, TurnServer } from '@rtcwire/netsim';
 import type { IceAgentOptions, IceConnectionState, IceEvent } from '../../src/index.js';
 import { IceAgent, parseCandidate } from '../../src/index.js';
 
 export const STUN_ADDRESS = socketAddress('198.51.100.1', 3478);
+export const TURN_ADDRESS = socketAddress('198.51.100.2', 3478);
+/** Credentials of the simulated TURN server every scenario runs. */
+export const TURN_CONFIG = { address: TURN_ADDRESS, username: 'alice', password: 'wonderland' } as const;
 
 export interface SideOptions {
   readonly nat?: NatConfig;
@@ -49,6 +52,9 @@ export function twoAgents(s: Scenario) {
   const net = new Network({ seed: s.seed });
   const stunHost = net.addHost('stun', { addresses: [STUN_ADDRESS.address] });
   net.attach(stunHost, new StunServer(), { addresses: [STUN_ADDRESS], name: 'stun' });
+  const turnHost = net.addHost('turn', { addresses: [TURN_ADDRESS.address] });
+  const turn = new TurnServer({ listen: TURN_ADDRESS, username: TURN_CONFIG.username, password: TURN_CONFIG.password });
+  net.attach(turnHost, turn, { addresses: [TURN_ADDRESS], anyPort: true, name: 'turn' });
   const delay = s.signalDelayMs ?? 50;
   const stunServers = s.stun === false ? [] : [STUN_ADDRESS];
 
@@ -124,7 +130,7 @@ export function twoAgents(s: Scenario) {
     b.agent.setRemoteParameters(net.now, a.agent.localParameters);
     a.agent.setRemoteParameters(net.now, b.agent.localParameters);
   };
-  return { net, a, b, start, restart, bothIn };
+  return { net, a, b, turn, start, restart, bothIn };
 }
 
 export function stateSequence(att: Attachment<IceEvent>): IceConnectionState[] {

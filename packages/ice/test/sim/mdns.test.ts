@@ -6,7 +6,7 @@ const NAME = '3f1c8a52-8d0e-4c8c-9a4b-1f2e3d4c5b6a.local';
 describe('mDNS host candidates', () => {
   it('resolves a remote .local candidate through the resolver hook', () => {
     const asked: string[] = [];
-    const { net, a, b, start, bothIn } = twoAgents({
+    const { net, b, start, bothIn } = twoAgents({
       seed: 81,
       stun: false,
       a: { mapSdp: (sdp) => sdp.replace(' 192.0.2.1 ', ` ${NAME} `) },
@@ -27,7 +27,7 @@ describe('mDNS host candidates', () => {
   });
 
   it('drops a candidate whose name does not resolve and completes once nothing is pending', () => {
-    const { net, a, b, start, bothIn } = twoAgents({
+    const { net, b, start, bothIn } = twoAgents({
       seed: 82,
       stun: false,
       a: { mapSdp: (sdp) => sdp.replace(' 192.0.2.1 ', ` ${NAME} `) },

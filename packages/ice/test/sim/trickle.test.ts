@@ -3,7 +3,7 @@ import { twoAgents } from './harness.js';
 
 describe('trickle ICE (RFC 8838)', () => {
   it('connects through peer-reflexive candidates before late candidates arrive, then completes on end-of-candidates', () => {
-    const { net, a, b, start, bothIn } = twoAgents({
+    const { net, a, start, bothIn } = twoAgents({
       seed: 61,
       a: { nat: { type: 'full-cone' } },
       // B's candidates reach A only after 3 s.
