@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '@rtcwire/common';
 import { describe, expect, it } from 'vitest';
 import { FAILURES, SrtpProtectContext, SrtpUnprotectContext, type SrtpProfileName } from '../src/index.js';
 import { BACKENDS } from './backends.js';
-import { ALL_PROFILES, masterKeys, rtcp, rtp, toHex } from './helpers.js';
+import { ALL_PROFILES, hex, masterKeys, rtcp, rtp, toHex } from './helpers.js';
 
 const cases = BACKENDS.flatMap((b) => ALL_PROFILES.map((p) => [p, b] as const));
 
@@ -143,5 +143,25 @@ describe('SSRC admission and local misuse', () => {
     expect(r.ok && r.index).toBe(7 * 65536 + 10);
     const rx0 = new SrtpUnprotectContext('AEAD_AES_128_GCM', key, salt);
     expect(rx0.unprotect(tx.protect(rtp(11, 3, new Uint8Array(4)))).ok).toBe(false);
+  });
+});
+
+describe('SRTCP with E = 0 under AES-CM (authenticated, not encrypted; RFC 3711 §3.4)', () => {
+  // Golden packet from an independent implementation (all-zero master key and salt, index 1).
+  const packet = hex(
+    '80cc000810feff99466c75782105000310feff990000100200001603000000090000000400000001a0573cb69ef3c96e1253',
+  );
+
+  it.each(BACKENDS)('is accepted and returned as sent (%s)', (backend) => {
+    const zeros = { key: new Uint8Array(16), salt: new Uint8Array(14) };
+    const rx = new SrtpUnprotectContext('AES_CM_128_HMAC_SHA1_80', zeros.key, zeros.salt, { backend });
+    const r = rx.unprotectRtcp(packet);
+    expect(r.ok && toHex(r.packet)).toBe(toHex(packet.subarray(0, packet.length - 14)));
+    expect(r.ok && r.index).toBe(1);
+    const bad = packet.slice();
+    bad[12] = (bad[12] ?? 0) ^ 1;
+    expect(
+      new SrtpUnprotectContext('AES_CM_128_HMAC_SHA1_80', zeros.key, zeros.salt, { backend }).unprotectRtcp(bad).ok,
+    ).toBe(false);
   });
 });
