@@ -1,43 +1,30 @@
 /**
  * node:crypto implementation of the SRTP primitives, used when the native addon is absent.
  *
- * AES-CM: one long-lived AES-ECB cipher per session key encrypts the packet's counter blocks
- * (IV, IV+1, …) in a single update() call — the CTR keystream without a createCipheriv per packet.
- * HMAC-SHA1 and AES-GCM need a fresh node:crypto object per packet (node exposes no reusable state).
+ * node:crypto exposes no way to re-IV a cipher or reuse an HMAC key schedule, so every packet creates
+ * its AES-CTR / HMAC / AES-GCM objects. (A long-lived AES-ECB keystream generator over counter blocks
+ * avoids createCipheriv but loses more in the JavaScript XOR loop; see bench/srtp-options.bench.ts.)
  */
-import { type Cipher, createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import type { CipherFactory, CmCipher, GcmCipher } from './cipher.js';
 
 class JsCm implements CmCipher {
-  private readonly ecb: Cipher;
-  private counters = new Uint8Array(0);
+  private readonly algorithm: 'aes-128-ctr' | 'aes-256-ctr';
   private readonly rocBytes = new Uint8Array(4);
 
   constructor(
-    encryptionKey: Uint8Array,
+    private readonly encryptionKey: Uint8Array,
     private readonly authKey: Uint8Array,
   ) {
-    const algorithm = encryptionKey.length === 32 ? 'aes-256-ecb' : 'aes-128-ecb';
-    this.ecb = createCipheriv(algorithm, encryptionKey, null).setAutoPadding(false);
+    this.algorithm = encryptionKey.length === 32 ? 'aes-256-ctr' : 'aes-128-ctr';
   }
 
   /** XORs the AES-CM keystream for `iv` over src[start..end) into dst (RFC 3711 §4.1.1). */
   private xor(src: Uint8Array, dst: Uint8Array, start: number, end: number, iv: Uint8Array): void {
-    const n = end - start;
-    if (n <= 0) return;
-    const blocks = (n + 15) >>> 4;
-    if (this.counters.length < blocks * 16) this.counters = new Uint8Array(blocks * 16 + 256);
-    const c = this.counters;
-    // The IV's low 16 bits are zero (salt * 2^16), so block b only sets the last two bytes: no carry
-    // for packets under 1 MiB.
-    for (let b = 0; b < blocks; b++) {
-      const o = b << 4;
-      c.set(iv, o);
-      c[o + 14] = (iv[14] ?? 0) ^ (b >>> 8);
-      c[o + 15] = (iv[15] ?? 0) ^ (b & 0xff);
-    }
-    const ks = this.ecb.update(c.subarray(0, blocks * 16));
-    for (let i = 0; i < n; i++) dst[start + i] = (src[start + i] ?? 0) ^ (ks[i] ?? 0);
+    if (end <= start) return;
+    // AES-CM is AES-CTR with a 128-bit big-endian counter starting at the IV.
+    const ctr = createCipheriv(this.algorithm, this.encryptionKey, iv);
+    dst.set(ctr.update(src.subarray(start, end)), start);
   }
 
   private mac(data: Uint8Array, end: number, roc: number): Buffer {
