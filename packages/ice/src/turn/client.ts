@@ -18,25 +18,15 @@ import {
 import {
   Attr,
   type DecodedStunMessage,
-  decodeChannelData,
-  decodeStunMessage,
-  type EncodeOptions,
   encodeChannelData,
-  encodeStunMessage,
-  getAttribute,
-  hasFingerprint,
-  isChannelData,
-  makeAttribute,
   StreamFramer,
-  type StunAttribute,
-  StunMethod,
   StunTransaction,
-  TRANSPORT_UDP,
   type TransactionResult,
-  verifyFingerprint,
   verifyIntegrity,
 } from '@rtcwire/stun';
 import { LongTermCredentials } from './credentials.js';
+import { classifyPacket } from './receive.js';
+import { encodeSendIndication, encodeTurnRequest } from './requests.js';
 import { type ChannelEntry, MAX_QUEUED_PER_PEER, PeerTable, type PermissionEntry } from './peers.js';
 import { type Allocation, handleFailure, handleSuccess, type Operation, type ResultContext } from './results.js';
 import {
@@ -310,80 +300,39 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
   }
 
   private sendIndication(peer: SocketAddress, data: Uint8Array): Uint8Array {
-    const tid = this.random.bytes(12);
-    const attributes = [makeAttribute(Attr.XOR_PEER_ADDRESS, peer, tid), makeAttribute(Attr.DATA, data)];
-    const msg = { class: 'indication' as const, method: StunMethod.SEND, transactionId: tid, attributes };
-    return encodeStunMessage(msg, { fingerprint: this.options.fingerprint ?? true });
+    return encodeSendIndication(peer, data, this.random.bytes(12), this.options.fingerprint ?? true);
   }
 
   private startRequest(now: Millis, op: Operation, staleRetries = 0): void {
     const tid = this.random.bytes(12);
-    const attributes: StunAttribute[] = [];
-    let method: number;
-    switch (op.kind) {
-      case 'allocate':
-        method = StunMethod.ALLOCATE;
-        attributes.push(makeAttribute(Attr.REQUESTED_TRANSPORT, TRANSPORT_UDP)); // RFC 8656 §7.1
-        if (this.options.lifetimeS !== undefined) attributes.push(makeAttribute(Attr.LIFETIME, this.options.lifetimeS));
-        break;
-      case 'refresh':
-        method = StunMethod.REFRESH;
-        attributes.push(makeAttribute(Attr.LIFETIME, op.lifetimeS)); // RFC 8656 §8.1
-        if (op.lifetimeS > 0) this.allocation.refreshing = true;
-        break;
-      case 'permission':
-        method = StunMethod.CREATE_PERMISSION;
-        attributes.push(makeAttribute(Attr.XOR_PEER_ADDRESS, op.entry.peer, tid)); // RFC 8656 §9.1
-        break;
-      case 'channel-bind':
-        method = StunMethod.CHANNEL_BIND;
-        attributes.push(
-          makeAttribute(Attr.CHANNEL_NUMBER, op.entry.channel),
-          makeAttribute(Attr.XOR_PEER_ADDRESS, op.entry.peer, tid),
-        ); // RFC 8656 §11.1
-        break;
-    }
-    if (this.options.software !== undefined) attributes.push(makeAttribute(Attr.SOFTWARE, this.options.software));
-    const key = this.creds.key;
-    attributes.push(...this.creds.attributes());
-    const encodeOptions: EncodeOptions = key
-      ? { integrity: { key }, fingerprint: this.options.fingerprint ?? true }
-      : { fingerprint: this.options.fingerprint ?? true };
-    const bytes = encodeStunMessage({ class: 'request', method, transactionId: tid, attributes }, encodeOptions);
-    const txnOptions = this.options.rtoMs !== undefined ? { rtoMs: this.options.rtoMs } : {};
-    const txn = new StunTransaction<DecodedStunMessage>(now, bytes, {
-      ...txnOptions,
-      reliable: this.transport !== 'udp',
+    if (op.kind === 'refresh' && op.lifetimeS > 0) this.allocation.refreshing = true;
+    const bytes = encodeTurnRequest(op, tid, {
+      creds: this.creds,
+      lifetimeS: this.options.lifetimeS,
+      software: this.options.software,
+      fingerprint: this.options.fingerprint ?? true,
     });
-    this.flights.set(toHex(tid), { op, txn, authenticated: key !== undefined, staleRetries });
+    const rto = this.options.rtoMs !== undefined ? { rtoMs: this.options.rtoMs } : {};
+    const txn = new StunTransaction<DecodedStunMessage>(now, bytes, { ...rto, reliable: this.transport !== 'udp' });
+    this.flights.set(toHex(tid), { op, txn, authenticated: this.creds.key !== undefined, staleRetries });
   }
 
   private handlePacket(now: Millis, bytes: Uint8Array): void {
-    if (isChannelData(bytes)) {
-      try {
-        const cd = decodeChannelData(bytes);
-        this.handleChannelData(cd.channel, cd.data);
-      } catch (err) {
-        if (!isParseError(err)) throw err;
-        this.drops.add('bad-channel-data');
-      }
-      return;
+    const r = classifyPacket(bytes);
+    switch (r.kind) {
+      case 'drop':
+        this.drops.add(r.reason);
+        return;
+      case 'channel-data':
+        this.handleChannelData(r.channel, r.data);
+        return;
+      case 'data':
+        this.events.push({ type: 'data', peer: r.peer, data: r.data });
+        return;
+      case 'response':
+        this.handleResponse(now, r.msg);
+        return;
     }
-    let msg: DecodedStunMessage;
-    try {
-      msg = decodeStunMessage(bytes);
-    } catch (err) {
-      if (!isParseError(err)) throw err;
-      this.drops.add('bad-stun');
-      return;
-    }
-    if (hasFingerprint(bytes) && !verifyFingerprint(bytes)) {
-      this.drops.add('bad-fingerprint');
-      return;
-    }
-    if (msg.class === 'indication') this.handleIndication(msg);
-    else if (msg.class === 'success' || msg.class === 'error') this.handleResponse(now, msg);
-    else this.drops.add('unexpected-request');
   }
 
   private handleResponse(now: Millis, msg: DecodedStunMessage): void {
@@ -439,26 +388,6 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
     } catch (err) {
       if (!isParseError(err)) throw err;
       handleFailure(this.ctx, now, f.op, new TurnError('bad-response', operationName(f.op), err.message));
-    }
-  }
-
-  private handleIndication(msg: DecodedStunMessage): void {
-    if (msg.method !== StunMethod.DATA) {
-      this.drops.add('unexpected-indication');
-      return;
-    }
-    try {
-      // RFC 8656 §10.4: a Data indication carries XOR-PEER-ADDRESS and DATA.
-      const peer = getAttribute(msg, Attr.XOR_PEER_ADDRESS);
-      const data = getAttribute(msg, Attr.DATA);
-      if (!peer || !data) {
-        this.drops.add('bad-data-indication');
-        return;
-      }
-      this.events.push({ type: 'data', peer, data });
-    } catch (err) {
-      if (!isParseError(err)) throw err;
-      this.drops.add('bad-data-indication');
     }
   }
 
