@@ -5,11 +5,12 @@
 import { type CliIo, type Command, CommandError, UsageError } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { stunCommand } from './commands/stun.js';
+import { turnCommand } from './commands/turn.js';
 import { dtlsCommand } from './commands/dtls.js';
 
 export type { CliIo, Command } from './command.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, stunCommand, dtlsCommand];
+const COMMANDS: readonly Command[] = [demoCommand, stunCommand, turnCommand, dtlsCommand];
 
 function help(): string {
   const width = Math.max(4, ...COMMANDS.map((c) => c.name.length));
