@@ -1,5 +1,4 @@
 import { InvalidArgumentError, isParseError, ParseError } from '@rtcwire/common';
-import { joinBytes } from './bytes.js';
 import {
   type Av1SequenceHeader,
   isAv1KeyFrameHeader,
@@ -13,6 +12,7 @@ import {
   splitObus,
   writeLeb128,
 } from './av1-obu.js';
+import { joinBytes } from './bytes.js';
 import type { AssembledMedia, DepacketizedPayload, Depacketizer, Packetizer, RtpPayload } from './types.js';
 
 /** The AV1 RTP aggregation header (AV1 RTP spec §4.4): |Z|Y|W W|N|-|-|-|. */

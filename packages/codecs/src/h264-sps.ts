@@ -1,6 +1,6 @@
 import { ParseError } from '@rtcwire/common';
 import { BitReader } from './bit-reader.js';
-import { nalToRbsp, nalType, NalType } from './h264-nal.js';
+import { NalType, nalToRbsp, nalType } from './h264-nal.js';
 
 /** Fields of an H.264 sequence parameter set (H.264 §7.3.2.1.1) useful to transports and muxers. */
 export interface H264Sps {
