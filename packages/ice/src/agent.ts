@@ -33,6 +33,7 @@ import {
   isMdnsName,
   localPreferenceOf,
 } from './candidate.js';
+import { LocalCandidates, RemoteCandidates, type RemoteEntry } from './candidate-sets.js';
 import { Checklist } from './checklist.js';
 import { Relays } from './relays.js';
 import { ConsentTracker } from './consent.js';
@@ -57,11 +58,6 @@ import type {
 
 const STATE_ORDER: readonly IceConnectionState[] = ['new', 'checking', 'connected', 'completed'];
 
-interface RemoteEntry {
-  candidate: IceCandidate;
-  readonly address: SocketAddress;
-}
-
 export class IceAgent implements DatagramEndpoint<IceEvent> {
   readonly drops = new DropCounters();
   private controllingRole: boolean;
@@ -77,9 +73,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private remote: IceParameters | undefined;
   private restartPending = false;
   private oldCredentials: Credentials | undefined;
-  private readonly locals: LocalCandidate[] = [];
-  private readonly remotes: RemoteEntry[] = [];
-  private readonly pendingMdns = new Map<string, IceCandidate[]>();
+  private readonly locals = new LocalCandidates();
+  private readonly remotes = new RemoteCandidates();
   private remoteEnded = false;
   private readonly checklist = new Checklist();
   private triggered: { pair: CandidatePair; useCandidate: boolean }[] = [];
@@ -94,8 +89,6 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private generationSelected = false;
   private nominating: CandidatePair | undefined;
   private firstValidMs: number | undefined;
-  private readonly foundations = new Map<string, string>();
-  private prflxCount = 0;
   private readonly out: Datagram[] = [];
   private readonly events: IceEvent[] = [];
   private lastNow = 0;
@@ -120,7 +113,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       this.log,
       {
         onAllocated: (_now, relayed, mapped, socket, server) => {
-          const host = this.localFor(socket);
+          const host = this.locals.byBase(socket);
           const pref = host ? localPreferenceOf(host.candidate.priority) : 0xffff;
           this.addLocal('relay', relayed, relayed, pref, server, mapped ?? socket);
         },
@@ -158,10 +151,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     return this.selected ? describe(this.selected) : undefined;
   }
   get localCandidates(): readonly IceCandidate[] {
-    return this.locals.filter((l) => l.candidate.type !== 'prflx').map((l) => l.candidate);
+    return this.locals.signalled();
   }
   get remoteCandidates(): readonly IceCandidate[] {
-    return this.remotes.map((r) => r.candidate);
+    return this.remotes.list.map((r) => r.candidate);
   }
   /** Pair states, highest priority first (for stats and tests). */
   get pairs(): readonly { readonly pair: SelectedPair; readonly state: string; readonly nominated: boolean }[] {
@@ -217,13 +210,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       return;
     }
     if (isMdnsName(candidate.address)) {
-      const name = candidate.address.toLowerCase();
-      const waiting = this.pendingMdns.get(name);
-      if (waiting) waiting.push(candidate);
-      else {
-        this.pendingMdns.set(name, [candidate]);
-        this.events.push({ type: 'mdns-resolve', name });
-      }
+      if (this.remotes.deferMdns(candidate))
+        this.events.push({ type: 'mdns-resolve', name: candidate.address.toLowerCase() });
       return;
     }
     this.addRemote(candidate);
@@ -238,10 +226,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   /** Answer an `mdns-resolve` event: the name's IP address, or undefined when it did not resolve. */
   resolveMdns(now: number, name: string, address: string | undefined): void {
-    const key = name.toLowerCase();
-    const waiting = this.pendingMdns.get(key);
+    const waiting = this.remotes.takeMdns(name);
     if (!waiting) return;
-    this.pendingMdns.delete(key);
     if (address === undefined) this.drops.add('mdns-unresolved', waiting.length);
     else for (const c of waiting) this.addRemote({ ...c, address });
     this.update(now);
@@ -268,9 +254,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     this.checklist.clear();
     this.triggered = [];
     this.transactions.cancel((t) => t.purpose.kind !== 'consent');
-    this.remotes.length = 0;
-    this.locals.length = 0;
-    this.pendingMdns.clear();
+    this.remotes.clear();
+    this.locals.clear();
     this.remoteEnded = false;
     this.generationSelected = false;
     this.nominating = undefined;
@@ -382,32 +367,21 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     server?: SocketAddress,
     related: SocketAddress = base,
   ): LocalCandidate {
-    // RFC 8445 §5.1.1.3: same type, base IP, server and transport → same foundation.
-    const key = `${type}|${base.address}|${server?.address ?? ''}|udp`;
-    let foundation = this.foundations.get(key);
-    if (!foundation) {
-      foundation = String(this.foundations.size + 1);
-      this.foundations.set(key, foundation);
-    }
-    const candidate: IceCandidate = {
-      foundation,
-      component: 1,
-      protocol: 'udp',
-      priority: candidatePriority(type, localPref),
-      address: address.address,
-      port: address.port,
+    const local = this.locals.create({
       type,
-      ...(type !== 'host' ? { relatedAddress: related.address, relatedPort: related.port } : {}),
-      extensions: [['ufrag', this.localUfrag]],
-    };
-    const local: LocalCandidate =
-      type === 'relay' && server ? { candidate, base, relayServer: server } : { candidate, base };
-    this.locals.push(local);
+      address,
+      base,
+      localPreference: localPref,
+      ufrag: this.localUfrag,
+      ...(server ? { server } : {}),
+      related,
+    });
+    const candidate = local.candidate;
     if (type === 'prflx') return local;
     this.events.push({ type: 'local-candidate', candidate, sdp: formatCandidate(candidate) });
     // §6.1.2.4: a server-reflexive local candidate is replaced by its base, which already pairs.
     if (type === 'host' || type === 'relay') {
-      for (const r of this.remotes) this.pairUp(local, r);
+      for (const r of this.remotes.list) this.pairUp(local, r);
     }
     return local;
   }
@@ -426,34 +400,14 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   // ---- remote candidates and pairs ------------------------------------------------------------
 
-  private addRemote(candidate: IceCandidate): RemoteEntry | undefined {
-    const address = socketAddress(candidate.address, candidate.port);
-    const existing = this.remotes.find((r) => sameAddress(r.address, address));
-    if (existing) {
-      // A signalled candidate replaces a peer-reflexive one learnt from a check (RFC 8445 §7.3.1.3).
-      if (existing.candidate.type === 'prflx' && candidate.type !== 'prflx') existing.candidate = candidate;
-      return undefined;
-    }
-    const entry: RemoteEntry = { candidate, address };
-    this.remotes.push(entry);
-    for (const l of this.locals) if (l.candidate.type === 'host' || l.candidate.type === 'relay') this.pairUp(l, entry);
-    return entry;
+  private addRemote(candidate: IceCandidate): void {
+    const entry = this.remotes.add(candidate);
+    if (entry) for (const l of this.locals.pairable()) this.pairUp(l, entry);
   }
 
   private pairUp(local: LocalCandidate, remote: RemoteEntry): CandidatePair | undefined {
     if (local.base.family !== remote.address.family) return undefined;
     return this.checklist.add(local, remote.candidate, remote.address, this.controllingRole);
-  }
-
-  private hostLocalFor(base: SocketAddress): LocalCandidate | undefined {
-    return this.locals.find((l) => l.candidate.type === 'host' && sameAddress(l.base, base));
-  }
-
-  /** The host or relayed candidate whose base is `base`. */
-  private localFor(base: SocketAddress): LocalCandidate | undefined {
-    return this.locals.find(
-      (l) => (l.candidate.type === 'host' || l.candidate.type === 'relay') && sameAddress(l.base, base),
-    );
   }
 
   /** Send from a base: directly, or through the TURN client when the base is a relayed address. */
@@ -606,28 +560,13 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       if (this.lite && this.selected && sameAddress(this.selected.remoteAddress, d.remote)) this.consent.refreshed(now);
       return;
     }
-    const local = this.localFor(d.local);
+    const local = this.locals.byBase(d.local);
     if (!local) {
       this.drops.add('check-on-unknown-socket');
       return;
     }
-    let remote = this.remotes.find((r) => sameAddress(r.address, d.remote));
-    if (!remote) {
-      // §7.3.1.3: a peer-reflexive remote candidate, paired with the candidate the check arrived on.
-      remote = {
-        candidate: {
-          foundation: `prflx${++this.prflxCount}`,
-          component: 1,
-          protocol: 'udp',
-          priority,
-          address: d.remote.address,
-          port: d.remote.port,
-          type: 'prflx',
-        },
-        address: socketAddress(d.remote.address, d.remote.port),
-      };
-      this.remotes.push(remote);
-    }
+    // §7.3.1.3: an unknown source is a peer-reflexive remote candidate, paired with the candidate the check arrived on.
+    const remote = this.remotes.find(d.remote) ?? this.remotes.addPeerReflexive(d.remote, priority);
     const pair = this.checklist.find(local, d.remote) ?? this.pairUp(local, remote);
     if (!pair) return;
     if (this.lite) {
@@ -667,12 +606,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       this.transactions.take(id);
       this.gatherPending--;
       const mapped = m.class === 'success' ? getAttribute(m, Attr.XOR_MAPPED_ADDRESS) : undefined;
-      const host = this.hostLocalFor(t.local);
-      if (
-        mapped &&
-        host &&
-        !this.locals.some((l) => sameAddress(socketAddress(l.candidate.address, l.candidate.port), mapped))
-      ) {
+      const host = this.locals.host(t.local);
+      if (mapped && host && !this.locals.has(mapped)) {
         this.addLocal('srflx', mapped, t.local, localPreferenceOf(host.candidate.priority), p.server);
       }
       this.maybeGatheringComplete();
@@ -709,7 +644,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       return;
     }
     const mapped = getAttribute(m, Attr.XOR_MAPPED_ADDRESS);
-    if (mapped && !this.locals.some((l) => sameAddress(socketAddress(l.candidate.address, l.candidate.port), mapped))) {
+    if (mapped && !this.locals.has(mapped)) {
       // §7.2.5.3.1: a local peer-reflexive candidate (not signalled).
       this.addLocal('prflx', mapped, t.local, localPreferenceOf(pair.local.candidate.priority));
     }
@@ -797,7 +732,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   /** Nothing left to check: both sides ended gathering and no pair or transaction is pending. */
   private checkingDone(): boolean {
-    if (!this.remoteEnded || this.gathering !== 'complete' || this.pendingMdns.size > 0) return false;
+    if (!this.remoteEnded || this.gathering !== 'complete' || this.remotes.pendingMdns.size > 0) return false;
     if (this.triggered.length > 0 || this.nominating) return false;
     if (this.checklist.count('in-progress') > 0) return false;
     return this.generationSelected || this.checklist.count('waiting', 'frozen') === 0;

@@ -97,7 +97,7 @@ export class Relays {
     const r = this.relays.find(
       (x) => x.client.relayedAddress !== undefined && sameAddress(x.client.relayedAddress, local),
     );
-    if (!r || r.client.state !== 'allocated') return false;
+    if (r?.client.state !== 'allocated') return false;
     r.client.send(now, remote, data);
     this.flush(now);
     return true;

@@ -144,7 +144,7 @@ export class TurnServer implements DatagramEndpoint<never> {
       return;
     }
     const transport = attr(m, ATTR.REQUESTED_TRANSPORT);
-    if (!transport || transport[0] !== 17) {
+    if (transport?.[0] !== 17) {
       this.reply(d, m, 3, [{ type: ATTR.ERROR_CODE, value: errorCode(442, 'Unsupported Transport Protocol') }], true);
       return;
     }
