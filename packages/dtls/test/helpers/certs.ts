@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { type KeyObject, X509Certificate, createPrivateKey } from 'node:crypto';
+import { type KeyObject, X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,9 +68,15 @@ export function testCredential(kind: KeyKind = 'p256', cn = 'rtcwire-test'): Tes
 export function fingerprintVerifier(expected: string) {
   return (chain: readonly Uint8Array[]) => {
     const leaf = chain[0];
-    const fp = leaf ? new X509Certificate(leaf).fingerprint256 : '';
+    const fp = leaf ? sha256Fingerprint(leaf) : '';
     return fp === expected
       ? ({ ok: true, fingerprint: fp } as const)
       : ({ ok: false, alert: 42, reason: `fingerprint ${fp} != ${expected}` } as const);
   };
+}
+
+/** SHA-256 fingerprint of DER bytes in the `AB:CD:…` form X509Certificate.fingerprint256 uses. */
+export function sha256Fingerprint(der: Uint8Array): string {
+  const hex = createHash('sha256').update(der).digest('hex').toUpperCase();
+  return hex.match(/../g)?.join(':') ?? '';
 }
