@@ -46,7 +46,7 @@ function prepare(source: Uint8Array[], packetizer: Packetizer) {
   const ours: RtpPacket[][] = [];
   const theirs: WeriftRtpPacket[][] = [];
   for (let i = 0; i < FRAMES; i++) {
-    const wire = seq.packetize(source[i % source.length] as Uint8Array, i * 3000).map(encodeRtpPacket);
+    const wire = seq.packetize(source[i % source.length] as Uint8Array, i * 3000).map((p) => encodeRtpPacket(p));
     ours.push(wire.map((w) => decodeRtpPacket(w)));
     theirs.push(wire.map((w) => WeriftRtpPacket.deSerialize(Buffer.from(w))));
   }

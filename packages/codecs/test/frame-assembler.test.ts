@@ -114,7 +114,9 @@ describe('FrameAssembler', () => {
             seen.add(idx);
           }
           // Every frame that lost nothing is emitted; each one that lost a packet is reported.
-          source.forEach((_, idx) => expect(seen.has(idx)).toBe(!lostTimestamps.has(1000 + idx * 3000)));
+          expect(source.map((_, idx) => seen.has(idx))).toEqual(
+            source.map((_, idx) => !lostTimestamps.has(1000 + idx * 3000)),
+          );
           expect(events.filter((e) => e.type === 'incomplete').length).toBeGreaterThanOrEqual(
             lostTimestamps.size > 0 ? 1 : 0,
           );
