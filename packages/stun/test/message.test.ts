@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { fromHex, isParseError, toHex } from '@rtcwire/common';
 import { describe, expect, it } from 'vitest';
 import {
@@ -157,5 +158,27 @@ describe('integrity and fingerprint', () => {
     expect(toHex(shortTermKey('abc'))).toBe('616263');
     expect(longTermKey('u', 'r', 'p', 'sha256').byteLength).toBe(32);
     expect(longTermKey('u', 'r', 'p', 'md5').byteLength).toBe(16);
+  });
+
+  it('accepts a MESSAGE-INTEGRITY-SHA256 truncated to 16 bytes (§14.6), computed independently here', () => {
+    const unsigned = encodeStunMessage(base);
+    const covered = unsigned.slice();
+    const len = unsigned.byteLength - 20 + 4 + 16;
+    covered[2] = len >> 8;
+    covered[3] = len & 0xff;
+    const mac = createHmac('sha256', key).update(covered).digest().subarray(0, 16);
+    const raw = new Uint8Array([...covered, 0x00, 0x1c, 0x00, 0x10, ...mac]);
+    expect(verifyIntegrity(raw, key, 'sha256')).toBe(true);
+    expect(verifyIntegrity(raw, key)).toBe(true);
+    raw[raw.byteLength - 1] ^= 1;
+    expect(verifyIntegrity(raw, key)).toBe(false);
+  });
+
+  it('SHA-1 MESSAGE-INTEGRITY matches an independent HMAC over the adjusted header (§14.5)', () => {
+    const raw = encodeStunMessage(base, { integrity: { key } });
+    const covered = raw.slice(0, raw.byteLength - 24);
+    const mac = createHmac('sha1', key).update(covered).digest();
+    expect(toHex(raw.subarray(raw.byteLength - 20))).toBe(toHex(new Uint8Array(mac)));
+    expect((covered[2] as number) * 256 + (covered[3] as number)).toBe(raw.byteLength - 20);
   });
 });
