@@ -19,3 +19,4 @@ export { ContentType, HandshakeType, DTLS_1_0, DTLS_1_2 } from './constants.js';
 export { type DtlsRecord, decodeRecords, encodeRecord } from './record.js';
 export { prf, exportKeyingMaterial } from './prf.js';
 export * from './certificate/index.js';
+export * from './certificate/index.js';
