@@ -1,7 +1,7 @@
 import { opusPacketSamples } from '@rtcwire/codecs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FilePatch, MatroskaWriter, encodeElement, opusHead, vint, voidElement } from '../src/index.js';
-import { MediaFixtures, decodeErrors, probe, splitNalUnits } from './media-fixtures.js';
+import { MediaFixtures, decodeErrors, probe, splitNalUnits } from '@rtcwire/interop-ffmpeg';
 
 const media = new MediaFixtures();
 afterAll(() => media.cleanup());

@@ -13,7 +13,7 @@ import {
   opusHead,
   readOggPages,
 } from '../src/index.js';
-import { MediaFixtures, decodeErrors, probe } from './media-fixtures.js';
+import { MediaFixtures, decodeErrors, probe } from '@rtcwire/interop-ffmpeg';
 
 const media = new MediaFixtures();
 afterAll(() => media.cleanup());
@@ -57,7 +57,7 @@ describe('Ogg pages (RFC 3533)', () => {
     });
     const [read] = readOggPages(page);
     expect(read).toMatchObject({ serial: 7, sequence: 3, granule: 960n, flags: OGG_BOS, segments: [3] });
-    page[30] ^= 1;
+    page[30] = (page[30] as number) ^ 1;
     expect(() => readOggPages(page)).toThrow(ParseError);
   });
 
@@ -68,7 +68,7 @@ describe('Ogg pages (RFC 3533)', () => {
         const parts = [w.start()];
         // Give each packet a valid CELT 20 ms TOC (config 31, code 0).
         const packets = payloads.map((p) => new Uint8Array([0xf8, ...p]));
-        packets.forEach((p, i) => parts.push(w.addPacket(p, i * 960)));
+        for (const [i, p] of packets.entries()) parts.push(w.addPacket(p, i * 960));
         parts.push(w.finish());
         const file = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
         let at = 0;

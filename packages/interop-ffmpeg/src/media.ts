@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { oggPackets, readIvf, readOggPages } from '../src/index.js';
+import { oggPackets, readIvf, readOggPages } from '@rtcwire/containers';
 
-/** Real encoded media for container tests, made by Debian's ffmpeg into a temp dir. */
+/** Real encoded media for tests, made by Debian's ffmpeg into a temp dir (removed by `cleanup()`). */
 export class MediaFixtures {
   readonly dir = mkdtempSync(join(tmpdir(), 'rtcwire-containers-'));
 

@@ -1,0 +1,1 @@
+export { MediaFixtures, decodeErrors, probe, splitNalUnits } from './media.js';
