@@ -170,7 +170,7 @@ describe('integrity and fingerprint', () => {
     const raw = new Uint8Array([...covered, 0x00, 0x1c, 0x00, 0x10, ...mac]);
     expect(verifyIntegrity(raw, key, 'sha256')).toBe(true);
     expect(verifyIntegrity(raw, key)).toBe(true);
-    raw[raw.byteLength - 1] ^= 1;
+    raw[raw.byteLength - 1] = (raw[raw.byteLength - 1] as number) ^ 1;
     expect(verifyIntegrity(raw, key)).toBe(false);
   });
 
