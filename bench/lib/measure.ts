@@ -1,13 +1,31 @@
 /**
  * Tiny measuring helper: warm-up rounds, then N measured rounds that interleave the contenders
  * (alternating which goes first), reporting the median ops/s of each.
+ *
+ * Rounds are timed in process CPU time (user + system, all threads, so GC work counts) by default:
+ * on a shared machine wall-clock time mostly measures how long the scheduler kept us off the CPU.
+ * BENCH_CLOCK=wall switches to wall-clock time.
  */
 import { performance } from 'node:perf_hooks';
+
+const useWallClock = process.env.BENCH_CLOCK === 'wall';
+
+/** Current time in milliseconds on the selected clock. */
+function nowMs(): number {
+  if (useWallClock) return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+export const clockName = useWallClock ? 'wall' : 'cpu';
 
 /** One round of work: performs `ops` operations and returns nothing; `setup` runs untimed before it. */
 export interface Contender {
   readonly setup?: () => void;
   readonly run: (ops: number) => void;
+  /** Operations per round for this contender (default `MeasureOptions.ops`): give a much faster
+   *  contender more, so that each of its rounds lasts long enough to time reliably. */
+  readonly ops?: number;
 }
 
 export interface MeasureOptions {
@@ -25,9 +43,9 @@ export function median(xs: readonly number[]): number {
 
 function timeRound(c: Contender, ops: number): number {
   c.setup?.();
-  const t0 = performance.now();
+  const t0 = nowMs();
   c.run(ops);
-  const ms = performance.now() - t0;
+  const ms = nowMs() - t0;
   return (ops * 1000) / Math.max(ms, 1e-6);
 }
 
@@ -43,7 +61,8 @@ export function compare<K extends string>(
   for (let r = 0; r < warmup + rounds; r++) {
     const order = r % 2 === 0 ? names : [...names].reverse();
     for (const k of order) {
-      const v = timeRound(contenders[k]!, options.ops);
+      const c = contenders[k]!;
+      const v = timeRound(c, c.ops ?? options.ops);
       if (r >= warmup) samples.get(k)!.push(v);
     }
   }
@@ -77,6 +96,7 @@ export function report(
     rtcwire: r.rtcwire ?? 0,
     werift: r.werift,
     ratio: r.werift ? Math.round(((r.rtcwire ?? 0) / r.werift) * 100) / 100 : null,
+    clock: clockName,
     ...extra,
   };
   console.log(JSON.stringify(line));
