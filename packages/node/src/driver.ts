@@ -32,6 +32,7 @@ export class Driver<E> {
   private readonly timers: TimerScheduler;
   private readonly log: Logger;
   private readonly routes = new Map<string, Transport>();
+  private byLocal = new WeakMap<object, Transport>();
   private readonly anyListeners: Listener<E>[] = [];
   private readonly typedListeners = new Map<string, Listener<E>[]>();
   private readonly errorListeners: ((err: Error, transport: Transport | undefined) => void)[] = [];
@@ -60,11 +61,19 @@ export class Driver<E> {
   /** Start routing a transport's traffic through the endpoint (e.g. a TCP connection opened later). */
   addTransport(t: Transport): void {
     this.routes.set(routeKey(t.protocol, t.local, t.remote), t);
+    this.byLocal = new WeakMap();
     t.attach({
       datagram: (d) => this.input(d),
       error: (err) => this.emitError(err, t),
-      closed: () => this.routes.delete(routeKey(t.protocol, t.local, t.remote)),
+      closed: () => this.removeTransport(t),
     });
+  }
+
+  /** Stop routing through a transport (it is not closed). */
+  removeTransport(t: Transport): void {
+    const key = routeKey(t.protocol, t.local, t.remote);
+    if (this.routes.get(key) === t) this.routes.delete(key);
+    this.byLocal = new WeakMap();
   }
 
   get transports(): Transport[] {
@@ -186,9 +195,14 @@ export class Driver<E> {
 
   private transmit(d: Datagram): void {
     const protocol = d.protocol ?? 'udp';
-    const t =
-      this.routes.get(routeKey(protocol, d.local, protocol === 'udp' ? undefined : d.remote)) ??
-      this.routes.get(routeKey(protocol, d.local));
+    // Cores reuse their local address objects, so the common case is one WeakMap hit and no string.
+    let t = protocol === 'udp' ? this.byLocal.get(d.local) : undefined;
+    if (!t) {
+      t =
+        this.routes.get(routeKey(protocol, d.local, protocol === 'udp' ? undefined : d.remote)) ??
+        this.routes.get(routeKey(protocol, d.local));
+      if (t && protocol === 'udp') this.byLocal.set(d.local, t);
+    }
     if (!t) {
       this.drops.add('no-transport');
       this.log.debug('no transport for outgoing datagram', { protocol, local: d.local, remote: d.remote });

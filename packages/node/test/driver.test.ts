@@ -151,4 +151,26 @@ describe('Driver routing and events', () => {
     expect(errors).toEqual(['app bug', 'app bug']);
     expect(b.sent).toHaveLength(1);
   });
+
+  it('routes stream datagrams by local and remote address, and stops after removeTransport', () => {
+    const { driver, endpoint } = setup();
+    const server1 = socketAddress('127.0.0.1', 3478);
+    const server2 = socketAddress('127.0.0.1', 5349);
+    const s1 = new MemoryTransport(A, 'tcp', server1);
+    const s2 = new MemoryTransport(A, 'tcp', server2);
+    driver.addTransport(s1);
+    driver.addTransport(s2);
+    const out = (remote: typeof server1) =>
+      driver.act(() => {
+        endpoint.out.push({ local: A, remote, data: new Uint8Array([remote.port & 0xff]), protocol: 'tcp' });
+      });
+    out(server2);
+    out(server1);
+    expect(s1.sent.map((x) => x.remote)).toEqual([server1]);
+    expect(s2.sent.map((x) => x.remote)).toEqual([server2]);
+    driver.removeTransport(s2);
+    out(server2);
+    expect(s2.sent).toHaveLength(1);
+    expect(driver.drops.get('no-transport')).toBe(1);
+  });
 });

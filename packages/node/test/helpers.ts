@@ -69,12 +69,14 @@ export class FakeEndpoint implements DatagramEndpoint<FakeEvent> {
 
 /** An in-memory transport recording what the driver sends. */
 export class MemoryTransport implements Transport {
-  readonly protocol = 'udp' as const;
-  readonly remote = undefined;
   sent: { remote: SocketAddress; data: Uint8Array }[] = [];
   handlers: TransportHandlers | undefined;
   closed = false;
-  constructor(readonly local: SocketAddress) {}
+  constructor(
+    readonly local: SocketAddress,
+    readonly protocol: 'udp' | 'tcp' = 'udp',
+    readonly remote: SocketAddress | undefined = undefined,
+  ) {}
   attach(h: TransportHandlers): void {
     this.handlers = h;
   }
@@ -85,6 +87,6 @@ export class MemoryTransport implements Transport {
     this.closed = true;
   }
   receive(remote: SocketAddress, data: Uint8Array): void {
-    this.handlers?.datagram({ local: this.local, remote, data, protocol: 'udp' });
+    this.handlers?.datagram({ local: this.local, remote, data, protocol: this.protocol });
   }
 }
