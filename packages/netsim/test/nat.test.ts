@@ -124,4 +124,19 @@ describe('hosts behind the same NAT', () => {
     s.net.runUntil(100);
     expect(p.received[0]?.datagram.remote).toEqual(INSIDE);
   });
+
+  it('hairpin: a host reaches another through the shared NAT public mapping', () => {
+    const s = setup('full-cone');
+    const other = socketAddress('10.0.0.3', 6000);
+    const h = s.net.addHost('peer', { addresses: [other.address], nat: s.nat });
+    const p = new Probe();
+    s.net.attach(h, p, { addresses: [other] });
+    s.client.send(INSIDE, S1, seqPayload(1));
+    s.net.runUntil(100);
+    const ext = s.p1.received[0]?.datagram.remote as SocketAddress;
+    p.send(other, ext, seqPayload(2));
+    s.net.runUntil(200);
+    expect(s.client.received.map((r) => seqOf(r.datagram))).toEqual([2]);
+    expect(s.client.received[0]?.datagram.remote.address).toBe('192.0.2.100');
+  });
 });
