@@ -48,7 +48,7 @@ function drain(ep: DtlsServer | DtlsClient): Uint8Array[] {
 }
 
 /** A ClientHello shaped like Chrome's: DTLS 1.3 supported_versions and a key_share alongside 1.2 offers. */
-function chromeLikeHello(cookie = new Uint8Array(0)): ClientHello {
+function chromeLikeHello(cookie: Uint8Array = new Uint8Array(0)): ClientHello {
   const versions = new ByteWriter(8).u8(4).u16(0xfefc).u16(0xfefd).finish().slice();
   const keyShare = new ByteWriter(48).u16(36).u16(29).u16(32).bytes(new Uint8Array(32).fill(9)).finish().slice();
   return {
