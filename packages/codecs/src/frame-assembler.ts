@@ -235,6 +235,8 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
 
   private isComplete(frame: PendingFrame<P>): boolean {
     if (frame.endSeq === undefined) return false;
+    // Fast path: nothing after the marker, so a full count means no hole.
+    if (frame.maxSeq === frame.endSeq) return frame.packets.size === frame.endSeq - frame.minSeq + 1;
     for (let s = frame.minSeq; s <= frame.endSeq; s++) if (!frame.packets.has(s)) return false;
     return true;
   }

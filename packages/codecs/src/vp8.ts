@@ -24,27 +24,34 @@ export interface Vp8Descriptor {
 
 /** Decode the descriptor at the start of a VP8 RTP payload; returns it and its length in bytes. */
 export function decodeVp8Descriptor(payload: Uint8Array): { descriptor: Vp8Descriptor; length: number } {
-  const r = new ByteReader(payload);
-  const b0 = r.u8();
+  // Hand-rolled (no reader object): this runs once per received VP8 packet.
+  let at = 0;
+  const next = (): number => {
+    const b = payload[at];
+    if (b === undefined) throw new ParseError('truncated', 'VP8 payload descriptor truncated', at);
+    at++;
+    return b;
+  };
+  const b0 = next();
   // RFC 7741 §4.2: |X|R|N|S|R| PID |
   const d: {
     -readonly [K in keyof Vp8Descriptor]: Vp8Descriptor[K];
   } = { nonReference: (b0 & 0x20) !== 0, startOfPartition: (b0 & 0x10) !== 0, partitionIndex: b0 & 0x07 };
   if (b0 & 0x80) {
-    const x = r.u8(); // |I|L|T|K| RSV |
+    const x = next(); // |I|L|T|K| RSV |
     if (x & 0x80) {
-      const p0 = r.u8();
+      const p0 = next();
       if (p0 & 0x80) {
-        d.pictureId = ((p0 & 0x7f) << 8) | r.u8();
+        d.pictureId = ((p0 & 0x7f) << 8) | next();
         d.pictureIdBits = 15;
       } else {
         d.pictureId = p0;
         d.pictureIdBits = 7;
       }
     }
-    if (x & 0x40) d.tl0PicIdx = r.u8();
+    if (x & 0x40) d.tl0PicIdx = next();
     if (x & 0x30) {
-      const tk = r.u8(); // |TID|Y| KEYIDX |
+      const tk = next(); // |TID|Y| KEYIDX |
       if (x & 0x20) {
         d.temporalLayerId = tk >> 6;
         d.layerSync = (tk & 0x20) !== 0;
@@ -52,7 +59,7 @@ export function decodeVp8Descriptor(payload: Uint8Array): { descriptor: Vp8Descr
       if (x & 0x10) d.keyIndex = tk & 0x1f;
     }
   }
-  return { descriptor: d, length: r.offset };
+  return { descriptor: d, length: at };
 }
 
 export function encodeVp8Descriptor(d: Vp8Descriptor): Uint8Array {
