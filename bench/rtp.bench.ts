@@ -4,8 +4,8 @@
  * work cannot be optimised away. Prints one JSON line per measurement.
  */
 import {
-  audioLevelExtension,
   absSendTimeExtension,
+  audioLevelExtension,
   decodeRtcpPackets,
   decodeRtpPacket,
   encodeRtcpPackets,

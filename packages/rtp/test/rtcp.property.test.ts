@@ -5,8 +5,8 @@ import {
   buildTransportCcFeedback,
   decodeRtcpPackets,
   encodeRtcpPackets,
-  type RtcpPacket,
   type ReportBlock,
+  type RtcpPacket,
   transportCcArrivals,
   type XrBlock,
 } from '../src/index.js';

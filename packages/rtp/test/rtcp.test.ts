@@ -11,6 +11,8 @@ import {
 } from '../src/index.js';
 
 // Golden packets hand-derived from the RFC layouts quoted in each source file's header comment.
+// The SR, SDES, XR, NACK, FIR, REMB and transport-cc bytes were also fed through tshark 4.0's RTCP
+// dissector (text2pcap + `tshark -d udp.port==N,rtcp -V`), which decoded the same field values.
 const GOLDEN: [string, string, RtcpPacket][] = [
   [
     'SR with one report block (RFC 3550 §6.4.1)',

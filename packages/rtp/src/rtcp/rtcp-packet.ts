@@ -14,7 +14,7 @@ import { decodeRemb, encodeRemb, isRembFci, type ReceiverEstimatedMaxBitrate } f
 import { decodeSourceDescription, encodeSourceDescription, type SourceDescription } from './sdes.js';
 import { decodeSenderReport, encodeSenderReport, type SenderReport } from './sender-report.js';
 import { decodeTransportCc, encodeTransportCc, type TransportCcFeedback } from './transport-cc.js';
-import { decodeExtendedReport, encodeExtendedReport, type ExtendedReport } from './xr.js';
+import { decodeExtendedReport, type ExtendedReport, encodeExtendedReport } from './xr.js';
 
 /** Any RTCP packet type or feedback format this package does not model, kept verbatim. */
 export interface UnknownRtcpPacket {
