@@ -94,4 +94,50 @@ describe('OpenSSL smoke test (DTLS 1.2 wire format)', () => {
     const data = driver.events.find((e) => e.type === 'data');
     expect(data?.type === 'data' && new TextDecoder().decode(data.data)).toBe('hello from openssl\n');
   });
+
+  for (const [opensslCipher, ours] of [
+    ['PSK-AES128-GCM-SHA256', 'TLS_PSK_WITH_AES_128_GCM_SHA256'],
+    ['PSK-AES128-CCM8', 'TLS_PSK_WITH_AES_128_CCM_8'],
+  ] as const) {
+    it(`PSK: our client with openssl s_server -psk (${opensslCipher})`, async () => {
+      const port = await freeUdpPort();
+      const server = track(
+        startOpenssl([
+          's_server',
+          '-dtls1_2',
+          '-naccept',
+          '1',
+          '-accept',
+          `127.0.0.1:${port}`,
+          '-nocert',
+          '-psk',
+          '00112233445566778899aabbccddeeff',
+          '-psk_identity',
+          'rtcwire',
+          '-psk_hint',
+          'hint',
+          '-cipher',
+          opensslCipher,
+          '-keymatexport',
+          'EXTRACTOR-dtls_srtp',
+          '-keymatexportlen',
+          '60',
+        ]),
+      );
+      await server.waitForOutput(/ACCEPT/);
+      const key = Uint8Array.from(Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
+      const client = new DtlsClient({
+        psk: { identity: new TextEncoder().encode('rtcwire'), key },
+        cipherSuites: [ours],
+        initialRetransmitMs: 300,
+      });
+      const driver = await UdpDriver.open(client, { address: '127.0.0.1', port });
+      track({ stop: () => driver.close() });
+      client.start(driver.now());
+      driver.pump();
+      await driver.waitFor((ev) => ev.some((e) => e.type === 'connected' || e.type === 'failed'));
+      expect(client.state).toBe('connected');
+      expect(toHex(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(await keyingMaterial(server));
+    });
+  }
 });
