@@ -248,6 +248,13 @@ describe('TURN client against coturn', () => {
         expect(text(viaChannel.data)).toBe('pong:again');
         expect(viaChannel.channel).toBe(channel);
 
+        // An explicit Refresh (authenticated with the current nonce) keeps the allocation.
+        mark = driver.events.length;
+        driver.client.refresh(driver.now());
+        driver.pump();
+        const refreshed = await driver.waitFor('refreshed', mark);
+        expect(refreshed.lifetimeS).toBeGreaterThan(0);
+
         driver.client.close(driver.now());
         driver.pump();
         await driver.waitFor('closed');

@@ -164,6 +164,12 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
     if (!perm.inFlight) this.requestPermission(now, perm);
   }
 
+  /** Refresh the allocation now instead of at its scheduled time (no-op unless allocated and idle). */
+  refresh(now: Millis): void {
+    if (this.clientState !== 'allocated' || this.allocation.refreshing) return;
+    this.startRequest(now, { kind: 'refresh', lifetimeS: this.options.lifetimeS ?? this.allocation.lifetimeS });
+  }
+
   /** Release the allocation (RFC 8656 §8: Refresh with LIFETIME 0); `closed` follows. */
   close(now: Millis): void {
     const s = this.clientState;
@@ -218,9 +224,7 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
     }
     if (this.clientState !== 'allocated') return;
     const a = this.allocation;
-    if (!a.refreshing && a.refreshAt !== undefined && now >= a.refreshAt) {
-      this.startRequest(now, { kind: 'refresh', lifetimeS: this.options.lifetimeS ?? a.lifetimeS });
-    }
+    if (a.refreshAt !== undefined && now >= a.refreshAt) this.refresh(now);
     for (const p of this.peers.permissions.values()) {
       if (p.installed && !p.inFlight && p.refreshAt !== undefined && now >= p.refreshAt) this.requestPermission(now, p);
     }

@@ -7,8 +7,10 @@ import {
   encodeChannelData,
   getAttribute,
   isChannelData,
+  longTermKey,
   makeAttribute,
   StunMethod,
+  verifyIntegrity,
 } from '@rtcwire/stun';
 import { describe, expect, it } from 'vitest';
 import { TurnClient, type TurnClientOptions, TurnError } from '../../src/turn/index.js';
@@ -302,5 +304,59 @@ describe('TurnClient permissions, channels and data', () => {
     deliver(c, 0, errorReply(bind, 420, [makeAttribute(Attr.UNKNOWN_ATTRIBUTES, [AttrType.CHANNEL_NUMBER])]));
     const e = drainEvents(c)[0];
     expect(e?.type === 'channel-failed' && e.error.stunCode).toBe(420);
+  });
+
+  it('send() while allocating waits for the allocation and then the permission', () => {
+    const c = client();
+    c.allocate(0);
+    deliver(c, 0, unauthorized(oneRequest(c)));
+    const alloc = oneRequest(c);
+    c.send(1, PEER, new Uint8Array([42]));
+    expect(drainTransmit(c)).toEqual([]);
+    deliver(c, 2, allocateSuccess(alloc));
+    const perm = oneRequest(c);
+    expect(perm.method).toBe(StunMethod.CREATE_PERMISSION);
+    deliver(c, 3, reply(perm, 'success', []));
+    const sent = drainTransmit(c).map((b) => decodeStunMessage(b));
+    expect(sent).toHaveLength(1);
+    expect(Array.from(getAttribute(sent[0]!, Attr.DATA) ?? [])).toEqual([42]);
+  });
+});
+
+describe('TurnClient password algorithms (RFC 8489 §9.2.4)', () => {
+  it('picks SHA-256 from PASSWORD-ALGORITHMS and echoes both attributes', () => {
+    const c = client();
+    c.allocate(0);
+    const first = oneRequest(c);
+    const offered = [
+      { algorithm: 1, parameters: new Uint8Array(0) },
+      { algorithm: 2, parameters: new Uint8Array(0) },
+    ];
+    deliver(
+      c,
+      0,
+      errorReply(first, 401, [
+        makeAttribute(Attr.REALM, REALM),
+        makeAttribute(Attr.NONCE, 'obMatJos2AAACnonce'),
+        makeAttribute(Attr.PASSWORD_ALGORITHMS, offered),
+      ]),
+    );
+    const second = oneRequest(c);
+    expect(getAttribute(second, Attr.PASSWORD_ALGORITHM)).toEqual(offered[1]);
+    expect(getAttribute(second, Attr.PASSWORD_ALGORITHMS)).toEqual(offered);
+    expect(verifyIntegrity(second.raw, longTermKey(USER, REALM, PASS, 'sha256'))).toBe(true);
+    expect(isAuthenticated(second)).toBe(false);
+  });
+
+  it('refresh(now) refreshes immediately and only once at a time', () => {
+    const c = client();
+    allocateWithAuth(c, 0);
+    c.refresh(10);
+    c.refresh(11);
+    const req = oneRequest(c);
+    expect(req.method).toBe(StunMethod.REFRESH);
+    deliver(c, 12, reply(req, 'success', [makeAttribute(Attr.LIFETIME, 600)]));
+    expect(drainEvents(c)).toEqual([{ type: 'refreshed', lifetimeS: 600 }]);
+    expect(c.pollTimeout()).toBe(12 + 540_000);
   });
 });
