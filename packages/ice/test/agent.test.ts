@@ -213,3 +213,63 @@ function withStunHeader(bytes: Uint8Array): Uint8Array {
   d.set([0x21, 0x12, 0xa4, 0x42], 4);
   return d;
 }
+
+describe('accepting aggressive nomination from a controlling peer', () => {
+  it('selects the pair once its own triggered check succeeds after USE-CANDIDATE was seen', () => {
+    const a = agent(false);
+    drain(a);
+    const nominating = check({
+      attrs: [
+        makeAttribute(Attr.USERNAME, 'mine:peer'),
+        makeAttribute(Attr.PRIORITY, 1862270975),
+        makeAttribute(Attr.ICE_CONTROLLING, 1n),
+        makeAttribute(Attr.USE_CANDIDATE, true),
+      ],
+    });
+    a.handleDatagram(10, { local: LOCAL, remote: PEER, data: nominating });
+    expect(drain(a).events).toEqual([{ type: 'state', state: 'checking' }]);
+    expect(a.selectedPair).toBeUndefined();
+    a.handleTimeout(a.pollTimeout() as number);
+    const out = drain(a).out;
+    const request = decodeStunMessage(out[0]?.data as Uint8Array);
+    expect(out[0]?.remote).toEqual(PEER);
+    // The peer answers our triggered check.
+    const response = encodeStunMessage(
+      {
+        class: 'success',
+        method: StunMethod.BINDING,
+        transactionId: request.transactionId,
+        attributes: [makeAttribute(Attr.XOR_MAPPED_ADDRESS, LOCAL, request.transactionId)],
+      },
+      { integrity: { key: shortTermKey(REMOTE.password) }, fingerprint: true },
+    );
+    a.handleDatagram(60, { local: LOCAL, remote: PEER, data: response });
+    const { events } = drain(a);
+    expect(events.map((e) => e.type)).toEqual(['selected-pair', 'state']);
+    expect(events[1]).toEqual({ type: 'state', state: 'connected' });
+    expect(a.selectedPair?.remoteAddress).toEqual(PEER);
+    expect(a.send(Uint8Array.of(1))).toBe(true);
+    expect(drain(a).out[0]).toEqual({ local: LOCAL, remote: PEER, data: Uint8Array.of(1) });
+  });
+
+  it('ignores a response whose integrity does not match the peer password', () => {
+    const a = agent(false);
+    drain(a);
+    a.handleDatagram(10, { local: LOCAL, remote: PEER, data: check({ role: 'controlling' }) });
+    drain(a);
+    a.handleTimeout(a.pollTimeout() as number);
+    const request = decodeStunMessage(drain(a).out[0]?.data as Uint8Array);
+    const forged = encodeStunMessage(
+      {
+        class: 'success',
+        method: StunMethod.BINDING,
+        transactionId: request.transactionId,
+        attributes: [makeAttribute(Attr.XOR_MAPPED_ADDRESS, LOCAL, request.transactionId)],
+      },
+      { integrity: { key: shortTermKey('not-the-password') }, fingerprint: true },
+    );
+    a.handleDatagram(60, { local: LOCAL, remote: PEER, data: forged });
+    expect(a.drops.get('response-bad-integrity')).toBe(1);
+    expect(a.pairs[0]?.state).toBe('in-progress');
+  });
+});
