@@ -61,8 +61,9 @@ export interface DtlsClientOptions extends DtlsBaseOptions {
 type Phase = 'idle' | 'hello' | 'server_flight' | 'finished' | 'done';
 
 /**
- * DTLS 1.2 client (RFC 6347 §4.2.4 flights 1/3/5). Call `start(now)` (or `handleTimeout(now)`)
- * once; the ClientHello is then ready in `pollTransmit()`.
+ * DTLS 1.2 client (RFC 6347 §4.2.4 flights 1/3/5). `start(now)` queues the ClientHello at once;
+ * a driver that just follows `pollTimeout()` gets the same effect, since an unstarted client
+ * reports itself due immediately and `handleTimeout(now)` starts it.
  */
 export class DtlsClient extends DtlsConnection {
   private readonly options: DtlsClientOptions;
@@ -118,6 +119,11 @@ export class DtlsClient extends DtlsConnection {
     else super.handleTimeout(now);
   }
 
+  /** Before `start`, a client is due at once (0), so a driver's first timer starts the handshake. */
+  override pollTimeout(): number | undefined {
+    return this.phase === 'idle' ? 0 : super.pollTimeout();
+  }
+
   private helloExtensions(): Extension[] {
     const ext: Extension[] = [];
     if (this.suites.some((s) => s.keyExchange !== 'psk')) {
@@ -160,9 +166,7 @@ export class DtlsClient extends DtlsConnection {
         this.expect(this.phase === 'hello', () => this.onServerHello(m.body));
         return;
       case HandshakeType.certificate:
-        this.expect(this.phase === 'server_flight' && !this.isPsk() && !this.peer, () =>
-          this.onCertificate(m.body),
-        );
+        this.expect(this.phase === 'server_flight' && !this.isPsk() && !this.peer, () => this.onCertificate(m.body));
         return;
       case HandshakeType.server_key_exchange:
         this.expect(

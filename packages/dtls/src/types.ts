@@ -19,9 +19,10 @@ export type PeerVerifyResult =
 
 /**
  * Checks the peer's certificate chain (DER, leaf first): WebRTC fingerprint mode or PKI mode.
- * The core has already checked that the peer proved possession of the leaf key (ServerKeyExchange
- * or CertificateVerify signature) only AFTER this returns ok; a failure aborts the handshake with
- * the returned alert (e.g. bad_certificate, unknown_ca, certificate_expired).
+ * Called when the Certificate message arrives, after the core checked that the leaf parses and
+ * has a key type the suite allows; the core then verifies the peer's proof of possession of the
+ * leaf key (ServerKeyExchange or CertificateVerify signature → decrypt_error on failure). A
+ * failure aborts the handshake with the returned alert (bad_certificate, unknown_ca, …).
  */
 export type PeerVerifier = (chainDer: readonly Uint8Array[]) => PeerVerifyResult;
 

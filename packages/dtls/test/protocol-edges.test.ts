@@ -152,6 +152,16 @@ describe('server edge cases', () => {
 });
 
 describe('client edge cases', () => {
+  it('an unstarted client is due at once; the first timer sends the ClientHello', () => {
+    const client = new DtlsClient({ random: seededRandom(1), verifyPeer: () => ({ ok: true }) });
+    expect(client.pollTimeout()).toBe(0);
+    expect(client.pollTransmit()).toBeUndefined();
+    client.handleTimeout(5);
+    expect(handshakeMessages(drain(client)).map((m) => m.msgType)).toEqual([HandshakeType.client_hello]);
+    expect(client.pollTimeout()).toBe(1005);
+    expect(() => client.start(6)).toThrow();
+  });
+
   it('an out-of-order handshake message → unexpected_message; garbage body → decode_error', () => {
     for (const [type, body, alert] of [
       [HandshakeType.finished, new Uint8Array(12), 10],
