@@ -3,6 +3,7 @@ import { connect as tcpConnect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
 import { type SocketAddress, secureRandom, socketAddress } from '@rtcwire/common';
+import { TurnClient, type TurnEvent, type TurnTransport } from '@rtcwire/ice';
 import {
   Attr,
   decodeStunMessage,
@@ -16,8 +17,6 @@ import {
   verifyFingerprint,
 } from '@rtcwire/stun';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// TODO: import from '@rtcwire/ice' once packages/ice/src/index.ts re-exports './turn/index.js'.
-import { TurnClient, type TurnEvent, type TurnTransport } from '../../packages/ice/src/turn/index.js';
 import { type Coturn, startCoturn } from './harness/coturn.js';
 
 /**
