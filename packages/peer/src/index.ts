@@ -1,0 +1,1 @@
+export * from './jsep/index.js';
