@@ -27,6 +27,7 @@ export const DTLS_OPTION_SPEC = {
   srtp: true,
   mtu: true,
   cipher: true,
+  timeout: true,
   json: false,
   'require-client-cert': false,
   once: false,

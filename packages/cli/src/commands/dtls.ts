@@ -13,7 +13,7 @@ import {
   srtpProfileById,
 } from '@rtcwire/dtls';
 import { DtlsListener, type DtlsSession, connectDtls } from '@rtcwire/node';
-import { type ParsedArgs, parseArgs, parseHostPort } from '../args.js';
+import { type ParsedArgs, intOption, parseArgs, parseHostPort } from '../args.js';
 import { type CliIo, type Command, CommandError, UsageError } from '../command.js';
 import { resolveHost } from '../resolve-host.js';
 import { type CommonDtlsSettings, DTLS_OPTION_SPEC, commonSettings } from './dtls-options.js';
@@ -34,6 +34,8 @@ Options:
   --cipher S1,S2             cipher suites in preference order (IANA names, e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
   --mtu N                    largest datagram to send (default 1200)
   --json                     print one JSON line
+  connect only:
+  --timeout MS               give up when not connected after MS milliseconds (default 10000)
   listen only:
   --require-client-cert      ask for a client certificate and refuse clients without one
   --once                     exit after the first handshake (success or failure)
@@ -107,6 +109,8 @@ async function connect(parsed: ParsedArgs, io: CliIo): Promise<number> {
   if (parsed.flags.has('require-client-cert') || parsed.flags.has('once')) {
     throw new UsageError('--require-client-cert and --once are for listen');
   }
+  if (parsed.values.has('timeout') && intOption(parsed, 'timeout', 0) === 0)
+    throw new UsageError('--timeout must be positive');
   const { host, port } = parseHostPort(parsed.positionals[1]);
   const remote = await resolveHost(host, port);
   const psk = parsed.values.has('psk');
@@ -122,7 +126,7 @@ async function connect(parsed: ParsedArgs, io: CliIo): Promise<number> {
   };
   let session: DtlsSession;
   try {
-    session = await connectDtls({ remote, dtls: options });
+    session = await connectDtls({ remote, dtls: options, handshakeTimeoutMs: intOption(parsed, 'timeout', 10_000) });
   } catch (err) {
     throw new CommandError(failureLine(err));
   }
@@ -132,6 +136,7 @@ async function connect(parsed: ParsedArgs, io: CliIo): Promise<number> {
 }
 
 async function listen(parsed: ParsedArgs, io: CliIo): Promise<number> {
+  if (parsed.values.has('timeout')) throw new UsageError('--timeout is for connect');
   const { host, port } = parseHostPort(parsed.positionals[1]);
   const local = await resolveHost(host, port);
   const settings = await commonSettings(parsed, 'clientAuth', true);

@@ -3,7 +3,7 @@
  * core from @rtcwire/dtls on one node:dgram socket with the node `Driver` (one timer armed for
  * the core's pollTimeout).
  */
-import { type SocketAddress, parseAddress } from '@rtcwire/common';
+import { type SocketAddress, formatAddress, parseAddress } from '@rtcwire/common';
 import {
   DtlsClient,
   type DtlsClientOptions,
@@ -24,6 +24,11 @@ export interface DtlsConnectOptions {
   readonly bind?: UdpBindOptions;
   /** Options for the DtlsClient (credential, verifyPeer, psk, srtpProfiles, mtu …). */
   readonly dtls: DtlsClientOptions;
+  /**
+   * Give up (DtlsError code `handshake_timeout`) when not connected after this many ms. Without
+   * it the core's own retransmission limit applies (RFC 6347 §4.2.4.1 back-off: minutes).
+   */
+  readonly handshakeTimeoutMs?: number;
   readonly driver?: DriverOptions;
 }
 
@@ -84,11 +89,25 @@ export async function connectDtls(options: DtlsConnectOptions): Promise<DtlsSess
   const core = new DtlsClient(options.dtls);
   const { session, driver } = await runSingle(core, remote, bind, options.driver);
   driver.act((_endpoint, now) => core.start(now));
+  const timeoutMs = options.handshakeTimeoutMs;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          session.abort(
+            new DtlsError(
+              'handshake_timeout',
+              `no DTLS handshake with ${formatAddress(remote)} within ${timeoutMs} ms`,
+            ),
+          );
+        }, timeoutMs);
   try {
     await session.connected();
   } catch (err) {
     await closeSoon(driver);
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
   return session;
 }

@@ -112,3 +112,25 @@ describe('DTLS over UDP (node driver)', () => {
     expect(client.info?.peerCertificateChain).toHaveLength(0);
   });
 });
+
+describe('connectDtls timeout', () => {
+  it('rejects with handshake_timeout when nobody answers', async () => {
+    const { createSocket } = await import('node:dgram');
+    const silent = createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
+    let received = 0;
+    silent.on('message', () => received++);
+    cleanups.push(() => new Promise<void>((r) => silent.close(() => r())));
+    const err = await connectDtls({
+      remote: `127.0.0.1:${silent.address().port}`,
+      dtls: { verifyPeer: () => ({ ok: true }) },
+      handshakeTimeoutMs: 300,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DtlsError);
+    expect((err as DtlsError).code).toBe('handshake_timeout');
+    expect(received).toBeGreaterThan(0);
+  });
+});
