@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError, ParseError } from '@rtcwire/common';
 import type { RtpHeaderView } from './rtp-header.js';
+import { view } from './wire.js';
 
 /** One RFC 8285 element; `data` is a view into the packet after decoding. */
 export interface RtpHeaderExtension {
@@ -53,7 +54,7 @@ export function decodeHeaderExtensions(
       const len = (b & 0x0f) + 1;
       at++;
       if (at + len > end) throw new ParseError('invalid_extension', `element ${id} overruns the block`, at - 1);
-      out.push({ id, data: packet.subarray(at, at + len) });
+      out.push({ id, data: view(packet, at, at + len) });
       at += len;
     }
   } else {
@@ -67,7 +68,7 @@ export function decodeHeaderExtensions(
       const len = packet[at + 1] as number;
       at += 2;
       if (at + len > end) throw new ParseError('invalid_extension', `element ${id} overruns the block`, at - 2);
-      out.push({ id, data: packet.subarray(at, at + len) });
+      out.push({ id, data: view(packet, at, at + len) });
       at += len;
     }
   }
@@ -96,7 +97,7 @@ export function findHeaderExtension(packet: Uint8Array, header: RtpHeaderView, i
       const len = (b & 0x0f) + 1;
       at++;
       if (at + len > end) return undefined;
-      if (elementId === id) return packet.subarray(at, at + len);
+      if (elementId === id) return view(packet, at, at + len);
       at += len;
     }
   } else if ((profile & TWO_BYTE_PROFILE_MASK) === TWO_BYTE_PROFILE) {
@@ -110,7 +111,7 @@ export function findHeaderExtension(packet: Uint8Array, header: RtpHeaderView, i
       const len = packet[at + 1] as number;
       at += 2;
       if (at + len > end) return undefined;
-      if (elementId === id) return packet.subarray(at, at + len);
+      if (elementId === id) return view(packet, at, at + len);
       at += len;
     }
   }

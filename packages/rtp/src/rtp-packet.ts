@@ -15,7 +15,7 @@ import {
   writeHeaderExtensions,
 } from './header-extensions.js';
 import { RTP_FIXED_HEADER_SIZE, RTP_VERSION, readRtpHeader } from './rtp-header.js';
-import { allocOutput, readU32, writeU32 } from './wire.js';
+import { allocOutput, readU32, view, writeU32 } from './wire.js';
 
 /** A header extension block in a profile other than RFC 8285, kept verbatim. */
 export interface RawRtpExtension {
@@ -58,7 +58,7 @@ export function decodeRtpPacket(packet: Uint8Array): RtpPacket {
     } else {
       rawExtension = {
         profile: h.extensionProfile,
-        data: packet.subarray(h.extensionOffset, h.extensionOffset + h.extensionLength),
+        data: view(packet, h.extensionOffset, h.extensionOffset + h.extensionLength),
       };
     }
   }
@@ -71,7 +71,7 @@ export function decodeRtpPacket(packet: Uint8Array): RtpPacket {
     csrcs,
     extensions,
     rawExtension,
-    payload: packet.subarray(h.payloadOffset, h.payloadOffset + h.payloadLength),
+    payload: view(packet, h.payloadOffset, h.payloadOffset + h.payloadLength),
     paddingLength: h.paddingLength,
   };
 }

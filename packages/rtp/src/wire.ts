@@ -38,3 +38,12 @@ export function allocOutput(size: number): Uint8Array {
   slabUsed = (slabUsed + size + 7) & ~7;
   return out;
 }
+
+/**
+ * A zero-copy view of `bytes[start, end)`. Constructing on the ArrayBuffer directly is about twice
+ * as fast as `subarray` in V8 (and several times faster on a Node `Buffer`, whose `subarray` goes
+ * through the species constructor); the result is always a plain `Uint8Array`.
+ */
+export function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
+}
