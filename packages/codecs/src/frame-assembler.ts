@@ -203,7 +203,9 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
       if (startKnown && this.isComplete(frame)) {
         const gapStart = this.resolvedUpTo === undefined ? frame.minSeq : this.resolvedUpTo + 1;
         if (gapStart < frame.minSeq) {
-          if (!overflow && !this.expired(gapStart)) return;
+          // Wait until the newest missing packet of the gap is past the window: the gap may
+          // hold an earlier frame that is only late.
+          if (!overflow && !this.expired(frame.minSeq - 1)) return;
           if (this.resolvedCleanly) this.reportGap(gapStart, frame.minSeq - 1);
         }
         this.pending.shift();
