@@ -53,6 +53,7 @@ import type {
   IceEvent,
   IceGatheringState,
   IceParameters,
+  PairReport,
   SelectedPair,
 } from './types.js';
 
@@ -157,8 +158,15 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     return this.remotes.list.map((r) => r.candidate);
   }
   /** Pair states, highest priority first (for stats and tests). */
-  get pairs(): readonly { readonly pair: SelectedPair; readonly state: string; readonly nominated: boolean }[] {
-    return this.checklist.pairs.map((p) => ({ pair: describe(p), state: p.state, nominated: p.nominated }));
+  get pairs(): readonly PairReport[] {
+    return this.checklist.pairs.map((p) => ({
+      pair: describe(p),
+      state: p.state,
+      nominated: p.nominated,
+      selected: p === this.selected,
+      priority: p.priority,
+      stats: { ...p.stats },
+    }));
   }
 
   /** Set (or, with a new ufrag, change: ICE restart by the peer) the remote credentials. */
@@ -270,6 +278,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   send(data: Uint8Array): boolean {
     const p = this.selected;
     if (!p || this.consent.expired || this.connection === 'closed') return false;
+    p.stats.packetsSent++;
+    p.stats.bytesSent += data.byteLength;
     this.transmit(p.local.base, p.remoteAddress, data);
     return true;
   }
@@ -324,7 +334,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     this.lastNow = now;
     if (this.connection === 'closed') return;
     const { resend, expired } = this.transactions.due(now, (t) => (t.purpose.kind === 'gather' ? 4 : this.maxChecks));
-    for (const t of resend) this.transmit(t.local, t.remote, t.bytes);
+    for (const t of resend) {
+      if (t.purpose.kind !== 'gather') t.purpose.pair.stats.requestsSent++;
+      this.transmit(t.local, t.remote, t.bytes);
+    }
     this.relays.handleTimeout(now);
     for (const t of expired) this.onTransactionTimeout(t);
     if (!this.lite && this.remote && now >= this.nextCheckMs) this.sendNextCheck(now);
@@ -465,6 +478,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     if (pair.state !== 'succeeded') pair.state = 'in-progress';
     const purpose = { kind: 'check', pair, useCandidate, credentials, controlling: this.controllingRole } as const;
     this.transactions.start(now, hexId(tid), purpose, bytes, pair.local.base, pair.remoteAddress);
+    pair.stats.requestsSent++;
     this.transmit(pair.local.base, pair.remoteAddress, bytes);
   }
 
@@ -489,6 +503,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       pair.local.base,
       pair.remoteAddress,
     );
+    pair.stats.requestsSent++;
     this.transmit(pair.local.base, pair.remoteAddress, bytes);
     this.consent.scheduleNext(now);
   }
@@ -569,6 +584,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     const remote = this.remotes.find(d.remote) ?? this.remotes.addPeerReflexive(d.remote, priority);
     const pair = this.checklist.find(local, d.remote) ?? this.pairUp(local, remote);
     if (!pair) return;
+    pair.stats.requestsReceived++;
+    pair.stats.responsesSent++;
     if (this.lite) {
       // §2.5 / §7.3.1.5 for lite agents: a valid check makes the pair valid; USE-CANDIDATE selects it.
       pair.state = 'succeeded';
@@ -619,6 +636,14 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       return;
     }
     this.transactions.take(id);
+    const stats = p.pair.stats;
+    stats.responsesReceived++;
+    if (t.sent === 1) {
+      // Karn's rule: only unambiguous (not retransmitted) transactions give an RTT sample.
+      stats.currentRoundTripTimeMs = now - t.startedMs;
+      stats.totalRoundTripTimeMs += now - t.startedMs;
+      stats.roundTripTimeMeasurements++;
+    }
     if (p.kind === 'consent') {
       if (m.class === 'success') this.consent.refreshed(now);
       return;
@@ -698,13 +723,17 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   // ---- application data ---------------------------------------------------------------------
 
   private handleData(d: Datagram): void {
-    const from = (p: CandidatePair | undefined): boolean =>
+    const from = (p: CandidatePair | undefined): p is CandidatePair =>
       p !== undefined && sameAddress(p.local.base, d.local) && sameAddress(p.remoteAddress, d.remote);
-    const known = from(this.selected) || this.checklist.pairs.some((p) => p.state === 'succeeded' && from(p));
-    if (!known) {
+    const pair = from(this.selected)
+      ? this.selected
+      : this.checklist.pairs.find((p) => p.state === 'succeeded' && from(p));
+    if (!pair) {
       this.drops.add('data-unknown-source');
       return;
     }
+    pair.stats.packetsReceived++;
+    pair.stats.bytesReceived += d.data.byteLength;
     this.events.push({ type: 'data', data: d.data, from: d.remote, local: d.local });
   }
 

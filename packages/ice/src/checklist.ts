@@ -1,7 +1,7 @@
 import type { SocketAddress } from '@rtcwire/common';
 import { sameAddress } from '@rtcwire/common';
 import type { IceCandidate } from './candidate.js';
-import { type CandidatePair, type LocalCandidate, type PairState, pairPriority } from './pair.js';
+import { type CandidatePair, type LocalCandidate, newPairStats, type PairState, pairPriority } from './pair.js';
 
 /**
  * The check list of one ICE session (one data stream, one component: RFC 8445 §6.1.2), kept sorted
@@ -10,6 +10,8 @@ import { type CandidatePair, type LocalCandidate, type PairState, pairPriority }
 export class Checklist {
   private list: CandidatePair[] = [];
   private nextId = 1;
+
+  constructor(private readonly maxPairs = 100) {}
 
   get pairs(): readonly CandidatePair[] {
     return this.list;
@@ -51,9 +53,15 @@ export class Checklist {
       state: busy ? 'frozen' : 'waiting',
       nominated: false,
       nominateOnSuccess: false,
+      stats: newPairStats(),
     };
     this.list.push(pair);
     this.sort();
+    // RFC 8445 §6.1.2.5: bound the check list; the lowest-priority pair goes.
+    if (this.list.length > this.maxPairs) {
+      const dropped = this.list.pop();
+      if (dropped === pair) return undefined;
+    }
     return pair;
   }
 

@@ -16,6 +16,38 @@ export interface LocalCandidate {
   readonly relayServer?: SocketAddress;
 }
 
+/** Per-pair counters, the raw material of W3C RTCIceCandidatePairStats. */
+export interface PairStats {
+  requestsSent: number;
+  requestsReceived: number;
+  responsesSent: number;
+  responsesReceived: number;
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** RTT of the latest check/consent transaction answered without retransmission. */
+  currentRoundTripTimeMs: number | undefined;
+  totalRoundTripTimeMs: number;
+  roundTripTimeMeasurements: number;
+}
+
+export function newPairStats(): PairStats {
+  return {
+    requestsSent: 0,
+    requestsReceived: 0,
+    responsesSent: 0,
+    responsesReceived: 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    currentRoundTripTimeMs: undefined,
+    totalRoundTripTimeMs: 0,
+    roundTripTimeMeasurements: 0,
+  };
+}
+
 export interface CandidatePair {
   readonly id: number;
   readonly local: LocalCandidate;
@@ -28,6 +60,7 @@ export interface CandidatePair {
   nominated: boolean;
   /** The controlled agent saw USE-CANDIDATE on this pair before it succeeded (§7.3.1.5). */
   nominateOnSuccess: boolean;
+  readonly stats: PairStats;
 }
 
 /**

@@ -21,6 +21,7 @@ export interface Transaction {
   readonly bytes: Uint8Array;
   readonly local: SocketAddress;
   readonly remote: SocketAddress;
+  readonly startedMs: number;
   /** How many times it was sent so far. */
   sent: number;
   nextAtMs: number;
@@ -54,6 +55,7 @@ export class TransactionTable {
     remote: SocketAddress,
   ): Transaction {
     const t: Transaction = {
+      startedMs: now,
       id,
       purpose,
       bytes,

@@ -1,5 +1,6 @@
 import type { Logger, RandomSource, SocketAddress } from '@rtcwire/common';
 import type { IceCandidate } from './candidate.js';
+import type { PairState, PairStats } from './pair.js';
 
 /** W3C RTCIceTransportState / RTCIceConnectionState names. */
 export type IceConnectionState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
@@ -66,6 +67,17 @@ export interface SelectedPair {
   /** Socket the pair's datagrams leave from. */
   readonly localBase: SocketAddress;
   readonly remoteAddress: SocketAddress;
+}
+
+/** One check-list entry with its counters (for stats and tests). */
+export interface PairReport {
+  readonly pair: SelectedPair;
+  readonly state: PairState;
+  readonly nominated: boolean;
+  readonly selected: boolean;
+  /** RFC 8445 §6.1.2.3 pair priority (64-bit). */
+  readonly priority: bigint;
+  readonly stats: Readonly<PairStats>;
 }
 
 /** Everything the agent reports, drained with `pollEvent()`. */

@@ -22,6 +22,13 @@ describe('two agents on public addresses', () => {
     net.runFor(200);
     expect(b.received()).toEqual([Uint8Array.of(1, 2, 3)]);
     expect(a.received()).toEqual([Uint8Array.of(9)]);
+    // Pair statistics agree with what the network carried.
+    const stats = a.agent.pairs.find((p) => p.selected)?.stats;
+    expect(stats).toMatchObject({ packetsSent: 1, bytesSent: 3, packetsReceived: 1, bytesReceived: 1 });
+    expect(stats?.requestsSent).toBeGreaterThan(0);
+    expect(stats?.responsesReceived).toBeGreaterThan(0);
+    // Simulated one-way delay is 20 + 30 ms, so every check round trip takes 100 ms.
+    expect(stats?.currentRoundTripTimeMs).toBe(100);
     // Consent keeps the session alive for 30 s with nothing else to send.
     net.runFor(30_000);
     expect(a.agent.state).toBe('completed');
