@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { runCli } from '@rtcwire/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Coturn, startCoturn } from './harness/coturn.js';
@@ -66,6 +67,30 @@ describe('rtcwire stun/turn against coturn', () => {
       expect(result.roundTripOk).toBe(true);
     });
   }
+
+  it('turn accepts RFC 7065 URIs: turn:…?transport=tcp and turns:', async () => {
+    for (const uri of [`turn:127.0.0.1:${turn.port}?transport=tcp`, `turns:127.0.0.1:${turn.tlsPort}`]) {
+      const r = await cli('turn', uri, '--user', turn.user, '--pass', turn.pass, '--insecure');
+      expect(r.err, uri).toBe('');
+      expect(r.code, uri).toBe(0);
+      expect(r.out, uri).toMatch(
+        /^relayed address 127\.0\.0\.1:\d+ .* via 127\.0\.0\.1:\d+ \((tcp|tls)\)\nrelay round trip ok/,
+      );
+    }
+  });
+
+  it('turn over tcp reports a server that hangs up in one line', async () => {
+    const server = createServer((s) => s.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const r = await cli('turn', `127.0.0.1:${port}`, '--user', 'u', '--pass', 'p', '--transport', 'tcp');
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`rtcwire turn: 127.0.0.1:${port} (tcp): the server closed the connection\n`);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 
   it('turn over tls refuses the self-signed certificate without --insecure', async () => {
     const r = await cli(

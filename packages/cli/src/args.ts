@@ -74,3 +74,38 @@ export function parseHostPort(text: string | undefined, what = 'HOST:PORT'): { h
   if (!m || port < 1 || port > 65535) throw new UsageError(`expected ${what}, got '${text}'`);
   return { host: m[1] as string, port };
 }
+
+export type ServerTransport = 'udp' | 'tcp' | 'tls';
+
+export interface ServerTarget {
+  readonly host: string;
+  readonly port: number;
+  /** Set when a `turn:`/`turns:` URI says it; undefined for plain HOST:PORT. */
+  readonly transport: ServerTransport | undefined;
+}
+
+/**
+ * `HOST:PORT`, or a STUN/TURN URI: `stun:host[:port]` (RFC 7064 §3.1) or
+ * `turn(s):host[:port][?transport=udp|tcp]` (RFC 7065 §3.1; default ports 3478, TLS 5349).
+ */
+export function parseServer(text: string | undefined, kind: 'stun' | 'turn'): ServerTarget {
+  if (text === undefined) throw new UsageError('missing HOST:PORT');
+  const uri = /^(stuns?|turns?):(\[[^\]]+\]|[^:[\]?]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/i.exec(text);
+  if (!uri) {
+    if (/^(stuns?|turns?):/i.test(text)) throw new UsageError(`malformed ${kind} URI '${text}'`);
+    return { ...parseHostPort(text), transport: undefined };
+  }
+  const scheme = (uri[1] as string).toLowerCase();
+  if (!scheme.startsWith(kind)) throw new UsageError(`'rtcwire ${kind}' needs a ${kind}: URI, got '${scheme}:'`);
+  const secure = scheme.endsWith('s');
+  const param = uri[4]?.toLowerCase();
+  if (kind === 'stun' && (secure || param)) throw new UsageError(`only plain stun: URIs are supported, got '${text}'`);
+  // RFC 7065 §3.1: turns: with transport=udp would be DTLS, which this client does not speak.
+  if (secure && param === 'udp') throw new UsageError(`turns:…?transport=udp (TURN over DTLS) is not supported`);
+  const port = uri[3] === undefined ? (secure ? 5349 : 3478) : Number(uri[3]);
+  if (port < 1 || port > 65535) throw new UsageError(`bad port in '${text}'`);
+  const host = (uri[2] as string).replace(/^\[|\]$/g, '');
+  const transport: ServerTransport | undefined =
+    kind === 'stun' ? undefined : secure ? 'tls' : ((param as ServerTransport | undefined) ?? 'udp');
+  return { host, port, transport };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs, parseHostPort, intOption, choiceOption } from '../src/args.js';
+import { choiceOption, intOption, parseArgs, parseHostPort, parseServer } from '../src/args.js';
 import { runCli } from '../src/cli.js';
 import { UsageError } from '../src/command.js';
 
@@ -59,5 +59,41 @@ describe('parseArgs', () => {
     expect(() => parseHostPort('127.0.0.1')).toThrow(UsageError);
     expect(() => parseHostPort('a:0')).toThrow(UsageError);
     expect(() => parseHostPort(undefined)).toThrow(UsageError);
+  });
+});
+
+describe('parseServer', () => {
+  it('accepts HOST:PORT with no transport', () => {
+    expect(parseServer('127.0.0.1:3478', 'turn')).toEqual({ host: '127.0.0.1', port: 3478, transport: undefined });
+  });
+  it('reads RFC 7065 TURN URIs with default ports and transports', () => {
+    expect(parseServer('turn:example.org', 'turn')).toEqual({ host: 'example.org', port: 3478, transport: 'udp' });
+    expect(parseServer('turn:10.0.0.1:80?transport=tcp', 'turn')).toEqual({
+      host: '10.0.0.1',
+      port: 80,
+      transport: 'tcp',
+    });
+    expect(parseServer('turns:example.org', 'turn')).toEqual({ host: 'example.org', port: 5349, transport: 'tls' });
+    expect(parseServer('TURNS:[::1]:443?transport=tcp', 'turn')).toEqual({ host: '::1', port: 443, transport: 'tls' });
+  });
+  it('reads RFC 7064 STUN URIs', () => {
+    expect(parseServer('stun:stun.example.org', 'stun')).toEqual({
+      host: 'stun.example.org',
+      port: 3478,
+      transport: undefined,
+    });
+  });
+  it('rejects what it cannot serve', () => {
+    for (const [text, kind] of [
+      ['turns:h?transport=udp', 'turn'],
+      ['stuns:h', 'stun'],
+      ['turn:h', 'stun'],
+      ['stun:h', 'turn'],
+      ['turn:h:99999', 'turn'],
+      ['turn:h?transport=sctp', 'turn'],
+      ['turn:', 'turn'],
+    ] as const) {
+      expect(() => parseServer(text, kind), text).toThrow(UsageError);
+    }
   });
 });

@@ -37,6 +37,7 @@ export class Driver<E> {
   private readonly typedListeners = new Map<string, Listener<E>[]>();
   private readonly errorListeners: ((err: Error, transport: Transport | undefined) => void)[] = [];
   private readonly iterators = new Set<EventQueue<E>>();
+  private readonly closedListeners: ((t: Transport) => void)[] = [];
   private timer: unknown;
   private armedAt: Millis | undefined;
   private closed = false;
@@ -65,7 +66,10 @@ export class Driver<E> {
     t.attach({
       datagram: (d) => this.input(d),
       error: (err) => this.emitError(err, t),
-      closed: () => this.removeTransport(t),
+      closed: () => {
+        this.removeTransport(t);
+        for (const l of [...this.closedListeners]) l(t);
+      },
     });
   }
 
@@ -118,6 +122,11 @@ export class Driver<E> {
   /** Socket errors (send failures, ICMP errors). They never stop the driver. */
   onError(listener: (err: Error, transport: Transport | undefined) => void): () => void {
     return addTo(this.errorListeners, listener);
+  }
+
+  /** A stream transport ended (the peer closed or reset it); it has already stopped routing. */
+  onTransportClosed(listener: (t: Transport) => void): () => void {
+    return addTo(this.closedListeners, listener);
   }
 
   /** Async iteration over events from now on; ends when the driver closes. */

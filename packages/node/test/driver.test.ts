@@ -173,4 +173,20 @@ describe('Driver routing and events', () => {
     expect(s2.sent).toHaveLength(1);
     expect(driver.drops.get('no-transport')).toBe(1);
   });
+
+  it('reports a closed stream transport and stops routing to it', () => {
+    const { driver, endpoint } = setup();
+    const server = socketAddress('127.0.0.1', 3478);
+    const s = new MemoryTransport(A, 'tcp', server);
+    driver.addTransport(s);
+    const closed: unknown[] = [];
+    driver.onTransportClosed((t) => closed.push(t));
+    s.handlers?.closed?.();
+    expect(closed).toEqual([s]);
+    driver.act(() => {
+      endpoint.out.push({ local: A, remote: server, data: new Uint8Array(1), protocol: 'tcp' });
+    });
+    expect(s.sent).toHaveLength(0);
+    expect(driver.transports).not.toContain(s);
+  });
 });

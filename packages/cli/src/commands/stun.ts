@@ -1,11 +1,11 @@
 import { formatAddress, secureRandom } from '@rtcwire/common';
 import { UdpTransport, monotonicClock, runEndpoint } from '@rtcwire/node';
-import { intOption, parseArgs, parseHostPort } from '../args.js';
+import { intOption, parseArgs, parseServer } from '../args.js';
 import { type Command, CommandError, UsageError } from '../command.js';
 import { resolveHost } from '../resolve-host.js';
 import { type BindingEvent, BindingClient } from '../stun-binding.js';
 
-const USAGE = `Usage: rtcwire stun HOST:PORT [--json] [--timeout MS]
+const USAGE = `Usage: rtcwire stun HOST:PORT|stun:HOST[:PORT] [--json] [--timeout MS]
 
 Send a STUN Binding request (RFC 8489) over UDP and print the server-reflexive (mapped) address.
 
@@ -21,7 +21,7 @@ export const stunCommand: Command = {
   async run(args, io) {
     const parsed = parseArgs(args, { json: false, timeout: true });
     if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument '${parsed.positionals[1]}'`);
-    const { host, port } = parseHostPort(parsed.positionals[0]);
+    const { host, port } = parseServer(parsed.positionals[0], 'stun');
     const timeoutMs = intOption(parsed, 'timeout', 5000);
     const server = await resolveHost(host, port);
     const transport = await UdpTransport.bind({ family: server.family });

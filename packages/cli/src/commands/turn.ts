@@ -2,16 +2,18 @@ import { readFileSync } from 'node:fs';
 import { type SocketAddress, bytesEqual, formatAddress, secureRandom, socketAddress } from '@rtcwire/common';
 import { TurnClient, type TurnError, type TurnEvent, type TurnTransport } from '@rtcwire/ice';
 import { Driver, StreamTransport, type Transport, UdpTransport } from '@rtcwire/node';
-import { choiceOption, intOption, parseArgs, parseHostPort } from '../args.js';
+import { choiceOption, intOption, parseArgs, parseServer } from '../args.js';
 import { type Command, CommandError, UsageError } from '../command.js';
 import { resolveHost } from '../resolve-host.js';
 import { withTimeout } from '../wait.js';
 
-const USAGE = `Usage: rtcwire turn HOST:PORT --user U --pass P [--transport udp|tcp|tls] [--json]
+const USAGE = `Usage: rtcwire turn HOST:PORT|turn:…|turns:… --user U --pass P [--transport udp|tcp|tls] [--json]
                     [--timeout MS] [--insecure] [--ca FILE]
 
 Allocate a relayed address on a TURN server (RFC 8656), prove it works by relaying a datagram to a
 local UDP socket and receiving that socket's reply back through the relay, then deallocate.
+
+The server is HOST:PORT or a TURN URI (RFC 7065): turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT].
 
 Options:
   --user U, --pass P   long-term credentials
@@ -40,11 +42,14 @@ export const turnCommand: Command = {
       ca: true,
     });
     if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument '${parsed.positionals[1]}'`);
-    const { host, port } = parseHostPort(parsed.positionals[0]);
+    const { host, port, transport: fromUri } = parseServer(parsed.positionals[0], 'turn');
     const username = parsed.values.get('user');
     const password = parsed.values.get('pass');
     if (username === undefined || password === undefined) throw new UsageError('--user and --pass are required');
-    const transportKind = choiceOption<TurnTransport>(parsed, 'transport', ['udp', 'tcp', 'tls'], 'udp');
+    const transportKind = choiceOption<TurnTransport>(parsed, 'transport', ['udp', 'tcp', 'tls'], fromUri ?? 'udp');
+    if (fromUri && parsed.values.has('transport') && fromUri !== transportKind) {
+      throw new UsageError(`--transport ${transportKind} contradicts the URI (${fromUri})`);
+    }
     const timeoutMs = intOption(parsed, 'timeout', 10_000);
     const caFile = parsed.values.get('ca');
     const ca = caFile === undefined ? undefined : readCa(caFile);
@@ -64,16 +69,24 @@ export const turnCommand: Command = {
     const driver = new Driver<TurnEvent>(client, [transport]);
     try {
       peer = await UdpTransport.bind({ family: server.family });
+      // Over TCP/TLS the server may hang up; every step below fails at once when it does.
+      const lost = new Promise<never>((_, reject) =>
+        driver.onTransportClosed(() => reject(new CommandError(`${where}: the server closed the connection`))),
+      );
+      lost.catch(() => {});
       const first = driver.waitFor((e) => e.type === 'allocated' || e.type === 'failed');
       driver.act((_c, now) => client.allocate(now));
       const allocated = await withTimeout(
-        first,
+        Promise.race([first, lost]),
         timeoutMs,
         `no answer from ${where} within ${timeoutMs} ms — is a TURN server running there?`,
       );
       if (allocated.type === 'failed') throw describeFailure(allocated.error, where);
-      await roundTrip(driver, client, peer, peerAddressFor(server, allocated.mapped, peer), timeoutMs);
-      await deallocate(driver, client, timeoutMs);
+      await Promise.race([
+        roundTrip(driver, client, peer, peerAddressFor(server, allocated.mapped, peer), timeoutMs),
+        lost,
+      ]);
+      await Promise.race([deallocate(driver, client, timeoutMs), lost]);
       const summary = {
         relayed: formatAddress(allocated.relayed),
         mapped: allocated.mapped ? formatAddress(allocated.mapped) : null,
