@@ -313,6 +313,7 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
     const bytes = encodeTurnRequest(op, tid, {
       creds: this.creds,
       lifetimeS: this.options.lifetimeS,
+      relayFamily: this.options.relayFamily,
       software: this.options.software,
       fingerprint: this.options.fingerprint ?? true,
     });

@@ -1,5 +1,6 @@
-import type { SocketAddress } from '@rtcwire/common';
+import type { AddressFamily, SocketAddress } from '@rtcwire/common';
 import {
+  AddressFamilyCode,
   Attr,
   type EncodeOptions,
   encodeStunMessage,
@@ -14,6 +15,7 @@ import type { Operation } from './results.js';
 export interface RequestParams {
   readonly creds: LongTermCredentials;
   readonly lifetimeS: number | undefined;
+  readonly relayFamily: AddressFamily | undefined;
   readonly software: string | undefined;
   readonly fingerprint: boolean;
 }
@@ -27,6 +29,9 @@ export function encodeTurnRequest(op: Operation, tid: Uint8Array, params: Reques
       method = StunMethod.ALLOCATE;
       attributes.push(makeAttribute(Attr.REQUESTED_TRANSPORT, TRANSPORT_UDP)); // RFC 8656 §7.1
       if (params.lifetimeS !== undefined) attributes.push(makeAttribute(Attr.LIFETIME, params.lifetimeS));
+      if (params.relayFamily !== undefined) {
+        attributes.push(makeAttribute(Attr.REQUESTED_ADDRESS_FAMILY, AddressFamilyCode[params.relayFamily]));
+      }
       break;
     case 'refresh':
       method = StunMethod.REFRESH;

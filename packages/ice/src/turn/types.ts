@@ -1,4 +1,4 @@
-import { type Logger, type RandomSource, RtcwireError, type SocketAddress } from '@rtcwire/common';
+import { type AddressFamily, type Logger, type RandomSource, RtcwireError, type SocketAddress } from '@rtcwire/common';
 
 /** How the client reaches the TURN server. TCP and TLS are both byte streams to the core. */
 export type TurnTransport = 'udp' | 'tcp' | 'tls';
@@ -18,6 +18,8 @@ export interface TurnClientOptions {
   readonly software?: string;
   /** Requested allocation lifetime in seconds (LIFETIME attribute); the server decides. */
   readonly lifetimeS?: number;
+  /** Ask for a relayed address of this family (REQUESTED-ADDRESS-FAMILY, RFC 8656 §7.1); server default is IPv4. */
+  readonly relayFamily?: AddressFamily;
   /** Initial STUN RTO for UDP (default 500 ms, RFC 8489 §6.2.1). */
   readonly rtoMs?: number;
   /** Append FINGERPRINT to every message (default true). */

@@ -36,6 +36,11 @@ import {
 
 const PEER = socketAddress('192.0.2.10', 7000);
 
+function oneRequestOf(c: TurnClient, act: (c: TurnClient) => void) {
+  act(c);
+  return oneRequest(c);
+}
+
 function client(extra: Partial<TurnClientOptions> = {}): TurnClient {
   return new TurnClient({ server: SERVER, username: USER, password: PASS, ...extra });
 }
@@ -59,6 +64,21 @@ describe('TurnClient allocation (RFC 8656 §7)', () => {
     expect(drainEvents(c)).toEqual([{ type: 'allocated', relayed: RELAYED, mapped: MAPPED, lifetimeS: 600 }]);
     expect(c.state).toBe('allocated');
     expect(c.relayedAddress).toEqual(RELAYED);
+  });
+
+  it('asks for REQUESTED-ADDRESS-FAMILY and LIFETIME when configured, and SOFTWARE', () => {
+    const c = client({ relayFamily: 'IPv6', lifetimeS: 1200, software: 'rtcwire' });
+    c.allocate(0);
+    const req = oneRequest(c);
+    expect(getAttribute(req, Attr.REQUESTED_ADDRESS_FAMILY)).toBe(2);
+    expect(getAttribute(req, Attr.LIFETIME)).toBe(1200);
+    expect(getAttribute(req, Attr.SOFTWARE)).toBe('rtcwire');
+    expect(
+      getAttribute(
+        oneRequestOf(client(), (x) => x.allocate(0)),
+        Attr.REQUESTED_ADDRESS_FAMILY,
+      ),
+    ).toBeUndefined();
   });
 
   it('wrong password: a second 401 is an unauthorized failure', () => {
