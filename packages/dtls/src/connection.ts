@@ -1,4 +1,5 @@
 import {
+  ByteReader,
   DropCounters,
   InvalidArgumentError,
   InvalidStateError,
@@ -16,7 +17,7 @@ import { type HandshakeFragment, decodeHandshakeFragments, encodeHandshakeMessag
 import { type HandshakeMessage, HandshakeReassembler } from './handshake/reassembler.js';
 import type { SessionSecrets } from './key-schedule.js';
 import { exportKeyingMaterial } from './prf.js';
-import { type DtlsRecord, decodeRecords, writeRecord } from './record.js';
+import { type DtlsRecord, decodeRecord, writeRecord } from './record.js';
 import { srtpKeyingMaterialLength, srtpProfileById } from './srtp-profiles.js';
 import type { RecordProtection } from './record-cipher.js';
 import { ReplayWindow } from './replay-window.js';
@@ -115,17 +116,18 @@ export abstract class DtlsConnection {
       this.drops.add('after_close');
       return;
     }
-    let records: DtlsRecord[];
-    try {
-      records = decodeRecords(datagram);
-    } catch (err) {
-      if (!isParseError(err)) throw err;
-      this.drops.add('malformed_record');
-      this.log.debug('dropped malformed datagram', { error: err.message });
-      return;
-    }
-    for (const record of records) {
-      if (this.isFinished()) break;
+    // Records before a malformed one are still processed (RFC 6347 §4.1.2.7: drop only what is invalid).
+    const reader = new ByteReader(datagram);
+    while (reader.remaining > 0 && !this.isFinished()) {
+      let record: DtlsRecord;
+      try {
+        record = decodeRecord(reader);
+      } catch (err) {
+        if (!isParseError(err)) throw err;
+        this.drops.add('malformed_record');
+        this.log.debug('dropped malformed record', { error: err.message });
+        return;
+      }
       this.handleRecord(now, record);
     }
   }

@@ -18,34 +18,37 @@ function pair(suite: string, group: GroupName = 'x25519', kind: 'p256' | 'p384' 
 }
 
 describe('in-memory handshakes', () => {
-  for (const suite of CIPHER_SUITES.filter((s) => s.keyExchange !== 'psk')) {
-    it(`completes ${suite.name}`, () => {
-      const { client, server } = pair(suite.name, 'x25519', suite.keyExchange === 'ecdhe_rsa' ? 'rsa' : 'p256');
-      client.start(0);
-      const link = new TestLink(client, server);
-      link.run(() => link.connected());
-      expect(client.state).toBe('connected');
-      expect(server.state).toBe('connected');
-      const info = client.connectionInfo;
-      expect(info?.cipherSuite).toBe(suite.name);
-      expect(server.connectionInfo?.cipherSuite).toBe(suite.name);
-      expect(info?.srtpProfile?.name).toBe('SRTP_AEAD_AES_128_GCM');
-      expect(toHex(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 56))).toBe(
-        toHex(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 56)),
-      );
-      client.send(new TextEncoder().encode('hello'));
-      server.send(new TextEncoder().encode('world'));
-      link.run(() => false, link.now + 1000);
-      expect(
-        link.events[1]
-          .filter((e) => e.type === 'data')
-          .map((e) => e.type === 'data' && new TextDecoder().decode(e.data)),
-      ).toEqual(['hello']);
-      expect(
-        link.events[0]
-          .filter((e) => e.type === 'data')
-          .map((e) => e.type === 'data' && new TextDecoder().decode(e.data)),
-      ).toEqual(['world']);
-    });
-  }
+  const groups: GroupName[] = ['x25519', 'secp256r1', 'secp384r1'];
+  for (const suite of CIPHER_SUITES.filter((s) => s.keyExchange !== 'psk'))
+    for (const group of groups) {
+      it(`completes ${suite.name} over ${group}`, () => {
+        const { client, server } = pair(suite.name, group, suite.keyExchange === 'ecdhe_rsa' ? 'rsa' : 'p256');
+        client.start(0);
+        const link = new TestLink(client, server);
+        link.run(() => link.connected());
+        expect(client.state).toBe('connected');
+        expect(server.state).toBe('connected');
+        const info = client.connectionInfo;
+        expect(info?.cipherSuite).toBe(suite.name);
+        expect(info?.group).toBe(group);
+        expect(server.connectionInfo?.cipherSuite).toBe(suite.name);
+        expect(info?.srtpProfile?.name).toBe('SRTP_AEAD_AES_128_GCM');
+        expect(toHex(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 56))).toBe(
+          toHex(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 56)),
+        );
+        client.send(new TextEncoder().encode('hello'));
+        server.send(new TextEncoder().encode('world'));
+        link.run(() => false, link.now + 1000);
+        expect(
+          link.events[1]
+            .filter((e) => e.type === 'data')
+            .map((e) => e.type === 'data' && new TextDecoder().decode(e.data)),
+        ).toEqual(['hello']);
+        expect(
+          link.events[0]
+            .filter((e) => e.type === 'data')
+            .map((e) => e.type === 'data' && new TextDecoder().decode(e.data)),
+        ).toEqual(['world']);
+      });
+    }
 });

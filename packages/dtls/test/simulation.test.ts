@@ -131,3 +131,18 @@ describe('simulated network', () => {
     expect(e?.type === 'failed' && e.error.code).toBe('handshake_timeout');
   });
 });
+
+describe('datagram parsing', () => {
+  it('records before a malformed one in the same datagram are still processed', () => {
+    const { link, client, server } = setup({});
+    link.run(() => link.connected());
+    client.send(enc.encode('kept'));
+    const good = client.pollTransmit();
+    if (!good) throw new Error('no record');
+    const datagram = new Uint8Array([...good, 0x17, 0xfe, 0xfd, 0x00]); // truncated second record
+    server.handle(link.now, datagram);
+    const e = server.pollEvent();
+    expect(e?.type === 'data' && new TextDecoder().decode(e.data)).toBe('kept');
+    expect(server.drops.get('malformed_record')).toBe(1);
+  });
+});
