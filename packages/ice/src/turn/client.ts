@@ -213,6 +213,15 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
     }
   }
 
+  /**
+   * The TCP/TLS connection to the server ended (RFC 8656 §3.1: the allocation dies with it).
+   * While closing this completes the close; otherwise the client fails with `stream-error`.
+   */
+  handleTransportClosed(_now: Millis): void {
+    if (this.clientState === 'closing' || this.clientState === 'idle') this.finish({ type: 'closed' });
+    else this.fail(new TurnError('stream-error', 'transport', 'connection closed'));
+  }
+
   handleTimeout(now: Millis): void {
     for (const [id, f] of this.flights) {
       f.txn.handleTimeout(now);

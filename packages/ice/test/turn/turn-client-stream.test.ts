@@ -75,4 +75,26 @@ describe('TurnClient over a stream transport (TCP/TLS)', () => {
     expect(e?.type === 'failed' && e.error.code).toBe('stream-error');
     expect(c.drops.get('stream-desync')).toBe(1);
   });
+
+  it('a closed connection fails a live allocation and completes a pending close', () => {
+    const live = new TurnClient({ server: SERVER, username: USER, password: PASS, transport: 'tcp' });
+    live.allocate(0);
+    live.handleTransportClosed(1);
+    const e = drainEvents(live)[0];
+    expect(e?.type === 'failed' && [e.error.code, e.error.operation]).toEqual(['stream-error', 'transport']);
+    expect(live.pollTimeout()).toBeUndefined();
+
+    const closing = new TurnClient({ server: SERVER, username: USER, password: PASS, transport: 'tcp' });
+    closing.allocate(0);
+    const [first] = requests(closing);
+    if (first?.kind !== 'stun') throw new Error('expected STUN');
+    closing.handleBytes(1, unauthorized(decodeStunMessage(first.bytes)));
+    const [second] = requests(closing);
+    if (second?.kind !== 'stun') throw new Error('expected STUN');
+    closing.handleBytes(2, allocateSuccess(decodeStunMessage(second.bytes)));
+    closing.close(3);
+    expect(closing.state).toBe('closing');
+    closing.handleTransportClosed(4);
+    expect(drainEvents(closing).map((x) => x.type)).toEqual(['allocated', 'closed']);
+  });
 });
