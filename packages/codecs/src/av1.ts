@@ -97,7 +97,13 @@ export class Av1Packetizer implements Packetizer {
       (o) => o.type !== ObuType.temporalDelimiter && o.type !== ObuType.tileList && o.type !== ObuType.padding,
     );
     if (obus.length === 0) return [];
-    const { keyframe, sequenceHeader } = inspectAv1TemporalUnit(obus);
+    let keyframe = false;
+    try {
+      const inspected = inspectAv1TemporalUnit(obus);
+      keyframe = inspected.keyframe && inspected.sequenceHeader !== undefined;
+    } catch (err) {
+      if (!isParseError(err)) throw err; // an unparsable header only costs the N bit
+    }
     const elements = obus.map(toElement);
     // Fill packets greedily, budgeting a length field for every element (W = 0 form).
     const packets: { parts: Uint8Array[]; z: boolean; y: boolean }[] = [];
@@ -127,7 +133,7 @@ export class Av1Packetizer implements Packetizer {
     }
     if (current.parts.length > 0) packets.push(current);
     return packets.map((p, i) => ({
-      payload: encodeAv1Packet(p.parts, p.z, p.y, i === 0 && keyframe && sequenceHeader !== undefined),
+      payload: encodeAv1Packet(p.parts, p.z, p.y, i === 0 && keyframe),
       marker: i === packets.length - 1,
     }));
   }
