@@ -213,3 +213,33 @@ describe('robustness', () => {
     );
   });
 });
+
+describe('renegotiation', () => {
+  it('a HelloRequest after the handshake is refused with a no_renegotiation warning', async () => {
+    const { TestLink } = await import('./helpers/pipe.js');
+    const { fingerprintVerifier } = await import('./helpers/certs.js');
+    const client = new DtlsClient({ random: seededRandom(1), verifyPeer: fingerprintVerifier(cred.fingerprint) });
+    const server = new DtlsServer({ random: seededRandom(2), credential: cred });
+    client.start(0);
+    const link = new TestLink(client, server);
+    link.run(() => link.connected());
+    // Reach into the server to send a HelloRequest (type 0) in epoch 1, as a renegotiating server would.
+    const internals = server as unknown as {
+      handshakeItem(type: number, body: Uint8Array, hash: boolean): unknown;
+      startFlight(now: number, items: unknown[], final: boolean): void;
+    };
+    internals.startFlight(
+      link.now,
+      [internals.handshakeItem(HandshakeType.hello_request, new Uint8Array(0), false)],
+      true,
+    );
+    link.run(() => link.events[1].some((e) => e.type === 'alert'), link.now + 1000);
+    expect(link.events[1].find((e) => e.type === 'alert')).toMatchObject({
+      level: 'warning',
+      name: 'no_renegotiation',
+      sent: false,
+    });
+    expect(client.state).toBe('connected');
+    expect(server.state).toBe('connected');
+  });
+});
