@@ -23,4 +23,31 @@ describe('lossy path', () => {
     expect(delivered).toBeGreaterThan(50);
     expect(delivered).toBeLessThan(90);
   });
+
+  it('connects through burst loss, duplication and reordering', () => {
+    const { net, a, b, start, bothIn } = twoAgents({
+      seed: 24,
+      a: {
+        nat: { type: 'address-restricted' },
+        link: {
+          latencyMs: 40,
+          jitterMs: 30,
+          duplicate: 0.2,
+          reorder: 0.2,
+          burst: { pGoodToBad: 0.15, pBadToGood: 0.5 },
+        },
+      },
+      b: { link: { latencyMs: 10, duplicate: 0.1 } },
+    });
+    start();
+    expect(net.runUntil(bothIn('completed'), 30_000)).toBe(true);
+    expect(net.stats.duplicated).toBeGreaterThan(0);
+    expect(net.stats.dropped.get('burst-loss')).toBeGreaterThan(0);
+    assertW3cOrder(a.states());
+    assertW3cOrder(b.states());
+    // Duplicated responses are dropped as unknown transactions, never misread.
+    expect(
+      a.agent.drops.get('response-unknown-transaction') + b.agent.drops.get('response-unknown-transaction'),
+    ).toBeGreaterThan(0);
+  });
 });
