@@ -39,7 +39,6 @@ function pickFactory(backend: SrtpBackend): CipherFactory {
 interface DirectionCiphers {
   readonly cm: CmCipher | undefined;
   readonly gcm: GcmCipher | undefined;
-  readonly salt: Uint8Array;
 }
 
 export abstract class SrtpContextBase {
@@ -48,8 +47,6 @@ export abstract class SrtpContextBase {
   protected readonly rtp: DirectionCiphers;
   protected readonly rtcp: DirectionCiphers;
   protected readonly initialRoc: number;
-  /** Scratch IV (16 bytes for AES-CM, 12 for GCM), rewritten per packet. */
-  protected readonly iv: Uint8Array;
 
   constructor(
     profile: SrtpProfileName | SrtpProfileInfo,
@@ -76,58 +73,12 @@ export abstract class SrtpContextBase {
       const k =
         given === undefined ? deriveSessionKeys(info, masterKey, masterSalt, rtcp) : rtcp ? given.rtcp : given.rtp;
       return info.kind === 'cm'
-        ? { cm: factory.createCm(k.encryptionKey, k.authenticationKey), gcm: undefined, salt: k.salt }
-        : { cm: undefined, gcm: factory.createGcm(k.encryptionKey), salt: k.salt };
+        ? { cm: factory.createCm(k.encryptionKey, k.authenticationKey, k.salt), gcm: undefined }
+        : { cm: undefined, gcm: factory.createGcm(k.encryptionKey, k.salt) };
     };
     this.rtp = make(false);
     this.rtcp = make(true);
-    this.iv = new Uint8Array(info.kind === 'cm' ? 16 : 12);
   }
-
-  /**
-   * SRTP IV. AES-CM (RFC 3711 §4.1.1): (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16).
-   * AES-GCM (RFC 7714 §8.1): (0x0000 || SSRC || ROC || SEQ) XOR salt.
-   */
-  protected srtpIv(ssrc: number, roc: number, seq: number): Uint8Array {
-    const iv = this.iv;
-    iv.set(this.rtp.salt);
-    const o = this.profile.kind === 'cm' ? 4 : 2;
-    xor32(iv, o, ssrc);
-    xor32(iv, o + 4, roc);
-    iv[o + 8] = (iv[o + 8] ?? 0) ^ (seq >>> 8);
-    iv[o + 9] = (iv[o + 9] ?? 0) ^ (seq & 0xff);
-    if (o === 4) {
-      iv[14] = 0;
-      iv[15] = 0;
-    }
-    return iv;
-  }
-
-  /**
-   * SRTCP IV. AES-CM (RFC 3711 §4.1.1 with the SRTCP index): bytes 4–7 SSRC, 10–13 index.
-   * AES-GCM (RFC 7714 §9.1): (0x0000 || SSRC || 0x0000 || index) XOR salt.
-   */
-  protected srtcpIv(ssrc: number, index: number): Uint8Array {
-    const iv = this.iv;
-    iv.set(this.rtcp.salt);
-    if (this.profile.kind === 'cm') {
-      xor32(iv, 4, ssrc);
-      xor32(iv, 10, index);
-      iv[14] = 0;
-      iv[15] = 0;
-    } else {
-      xor32(iv, 2, ssrc);
-      xor32(iv, 8, index);
-    }
-    return iv;
-  }
-}
-
-function xor32(b: Uint8Array, o: number, v: number): void {
-  b[o] = (b[o] ?? 0) ^ (v >>> 24);
-  b[o + 1] = (b[o + 1] ?? 0) ^ ((v >>> 16) & 0xff);
-  b[o + 2] = (b[o + 2] ?? 0) ^ ((v >>> 8) & 0xff);
-  b[o + 3] = (b[o + 3] ?? 0) ^ (v & 0xff);
 }
 
 /** RTP header length (RFC 3550 §5.1, §5.3.1) or -1 when the header overruns `len` / version != 2. */
@@ -143,15 +94,35 @@ export function rtpHeaderLength(p: Uint8Array, len: number): number {
   return n <= len ? n : -1;
 }
 
+export function writeU32(p: Uint8Array, o: number, v: number): void {
+  p[o] = v >>> 24;
+  p[o + 1] = (v >>> 16) & 0xff;
+  p[o + 2] = (v >>> 8) & 0xff;
+  p[o + 3] = v & 0xff;
+}
+
 export function readU32(p: Uint8Array, o: number): number {
   return (((p[o] ?? 0) << 24) | ((p[o + 1] ?? 0) << 16) | ((p[o + 2] ?? 0) << 8) | (p[o + 3] ?? 0)) >>> 0;
 }
 
+/** Output buffers up to this size are carved from a shared slab; larger ones get their own. */
+const SLAB_SIZE = 16384;
+const SLAB_MAX_ALLOC = 4096;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabOffset = 0;
+
 /**
- * Uninitialised bytes from Node's small-buffer pool, typed as a plain Uint8Array (whose slice()
- * copies, unlike Buffer's). Every byte is overwritten before the array is returned to a caller.
+ * A new Uint8Array of `n` bytes. Small arrays are views into a shared 16 KiB slab (like Node's
+ * Buffer pool, but one object per packet instead of two), 8-byte aligned. Every byte is overwritten
+ * before the array reaches a caller.
  */
 export function allocBytes(n: number): Uint8Array {
-  const b = Buffer.allocUnsafe(n);
-  return new Uint8Array(b.buffer, b.byteOffset, n);
+  if (n > SLAB_MAX_ALLOC) return new Uint8Array(n);
+  if (slabOffset + n > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabOffset = 0;
+  }
+  const out = new Uint8Array(slab, slabOffset, n);
+  slabOffset = (slabOffset + n + 7) & ~7;
+  return out;
 }

@@ -7,36 +7,40 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import type { CipherFactory, CmCipher, GcmCipher } from './cipher.js';
+import { cmIv, gcmIv, wordBytes } from './iv.js';
 
 class JsCm implements CmCipher {
   private readonly algorithm: 'aes-128-ctr' | 'aes-256-ctr';
-  private readonly rocBytes = new Uint8Array(4);
+  private readonly iv = new Uint8Array(16);
 
   constructor(
     private readonly encryptionKey: Uint8Array,
     private readonly authKey: Uint8Array,
+    private readonly salt: Uint8Array,
   ) {
     this.algorithm = encryptionKey.length === 32 ? 'aes-256-ctr' : 'aes-128-ctr';
   }
 
-  /** XORs the AES-CM keystream for `iv` over src[start..end) into dst (RFC 3711 §4.1.1). */
-  private xor(src: Uint8Array, dst: Uint8Array, start: number, end: number, iv: Uint8Array): void {
+  /** XORs the AES-CM keystream over src[start..end) into dst (RFC 3711 §4.1.1). */
+  private xor(
+    src: Uint8Array,
+    dst: Uint8Array,
+    start: number,
+    end: number,
+    ssrc: number,
+    roc: number,
+    n: number,
+  ): void {
     if (end <= start) return;
     // AES-CM is AES-CTR with a 128-bit big-endian counter starting at the IV.
-    const ctr = createCipheriv(this.algorithm, this.encryptionKey, iv);
+    const ctr = createCipheriv(this.algorithm, this.encryptionKey, cmIv(this.iv, this.salt, ssrc, roc, n));
     dst.set(ctr.update(src.subarray(start, end)), start);
   }
 
+  /** RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion, plus the ROC for SRTP. */
   private mac(data: Uint8Array, end: number, roc: number): Buffer {
     const h = createHmac('sha1', this.authKey).update(data.subarray(0, end));
-    if (roc >= 0) {
-      const r = this.rocBytes;
-      r[0] = roc >>> 24;
-      r[1] = roc >>> 16;
-      r[2] = roc >>> 8;
-      r[3] = roc;
-      h.update(r);
-    }
+    if (roc >= 0) h.update(wordBytes(roc));
     return h.digest();
   }
 
@@ -47,13 +51,13 @@ class JsCm implements CmCipher {
     encEnd: number,
     authEnd: number,
     tagLength: number,
-    iv: Uint8Array,
+    ssrc: number,
     roc: number,
+    seqOrIndex: number,
   ): void {
     if (src !== dst) dst.set(src.subarray(0, encStart));
-    this.xor(src, dst, encStart, encEnd, iv);
-    const tag = this.mac(dst, authEnd, roc);
-    dst.set(tag.subarray(0, tagLength), authEnd);
+    this.xor(src, dst, encStart, encEnd, ssrc, roc, seqOrIndex);
+    dst.set(this.mac(dst, authEnd, roc).subarray(0, tagLength), authEnd);
   }
 
   unprotect(
@@ -63,21 +67,36 @@ class JsCm implements CmCipher {
     encEnd: number,
     authEnd: number,
     tagLength: number,
-    iv: Uint8Array,
+    ssrc: number,
     roc: number,
+    seqOrIndex: number,
   ): boolean {
     const tag = this.mac(src, authEnd, roc);
     if (!timingSafeEqual(tag.subarray(0, tagLength), src.subarray(authEnd, authEnd + tagLength))) return false;
     if (src !== dst) dst.set(src.subarray(0, encStart));
-    this.xor(src, dst, encStart, encEnd, iv);
+    this.xor(src, dst, encStart, encEnd, ssrc, roc, seqOrIndex);
     return true;
   }
 }
 
 class JsGcm implements GcmCipher {
   private readonly algorithm: 'aes-128-gcm' | 'aes-256-gcm';
-  constructor(private readonly key: Uint8Array) {
+  private readonly iv = new Uint8Array(12);
+
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly salt: Uint8Array,
+  ) {
     this.algorithm = key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
+  }
+
+  /** RFC 7714 §8.2 / §9.2: the RTP header, or the SRTCP header followed by the E|index word. */
+  private aad(src: Uint8Array, aadEnd: number, roc: number, word: number): Uint8Array {
+    if (roc >= 0) return src.subarray(0, aadEnd);
+    const out = new Uint8Array(aadEnd + 4);
+    out.set(src.subarray(0, aadEnd));
+    out.set(wordBytes(word), aadEnd);
+    return out;
   }
 
   seal(
@@ -85,11 +104,13 @@ class JsGcm implements GcmCipher {
     dst: Uint8Array,
     aadEnd: number,
     encEnd: number,
-    iv: Uint8Array,
-    aad2: Uint8Array | null,
+    ssrc: number,
+    roc: number,
+    seqOrWord: number,
   ): void {
+    const iv = gcmIv(this.iv, this.salt, ssrc, roc, seqOrWord);
     const c = createCipheriv(this.algorithm, this.key, iv, { authTagLength: 16 });
-    c.setAAD(aad2 === null ? src.subarray(0, aadEnd) : concat(src.subarray(0, aadEnd), aad2));
+    c.setAAD(this.aad(src, aadEnd, roc, seqOrWord));
     const body = c.update(src.subarray(aadEnd, encEnd));
     c.final();
     if (src !== dst) dst.set(src.subarray(0, aadEnd));
@@ -102,11 +123,13 @@ class JsGcm implements GcmCipher {
     dst: Uint8Array,
     aadEnd: number,
     encEnd: number,
-    iv: Uint8Array,
-    aad2: Uint8Array | null,
+    ssrc: number,
+    roc: number,
+    seqOrWord: number,
   ): boolean {
+    const iv = gcmIv(this.iv, this.salt, ssrc, roc, seqOrWord);
     const d = createDecipheriv(this.algorithm, this.key, iv, { authTagLength: 16 });
-    d.setAAD(aad2 === null ? src.subarray(0, aadEnd) : concat(src.subarray(0, aadEnd), aad2));
+    d.setAAD(this.aad(src, aadEnd, roc, seqOrWord));
     d.setAuthTag(src.subarray(encEnd, encEnd + 16));
     const body = d.update(src.subarray(aadEnd, encEnd));
     try {
@@ -120,15 +143,8 @@ class JsGcm implements GcmCipher {
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 export const nodeCryptoFactory: CipherFactory = {
   name: 'node-crypto',
-  createCm: (encryptionKey, authenticationKey) => new JsCm(encryptionKey, authenticationKey),
-  createGcm: (key) => new JsGcm(key),
+  createCm: (encryptionKey, authenticationKey, salt) => new JsCm(encryptionKey, authenticationKey, salt),
+  createGcm: (key, salt) => new JsGcm(key, salt),
 };

@@ -7,49 +7,28 @@ import { createRequire } from 'node:module';
 import type { CipherFactory, CmCipher, GcmCipher } from './cipher.js';
 
 type Handle = object;
+type Op = (
+  h: Handle,
+  src: Uint8Array,
+  dst: Uint8Array,
+  a: number,
+  b: number,
+  c: number,
+  ssrc: number,
+  roc: number,
+  seqOrIndex: number,
+) => boolean;
+/** Must equal SRTP_NATIVE_API_VERSION in native/srtp_native.c (a stale build is ignored). */
+const API_VERSION = 2;
+
 interface NativeBinding {
-  createCm(encryptionKey: Uint8Array, authenticationKey: Uint8Array): Handle;
-  cmProtect(
-    h: Handle,
-    src: Uint8Array,
-    dst: Uint8Array,
-    a: number,
-    b: number,
-    c: number,
-    iv: Uint8Array,
-    roc: number,
-  ): boolean;
-  cmUnprotect(
-    h: Handle,
-    src: Uint8Array,
-    dst: Uint8Array,
-    a: number,
-    b: number,
-    c: number,
-    iv: Uint8Array,
-    roc: number,
-  ): boolean;
-  createGcm(key: Uint8Array): Handle;
-  gcmSeal(
-    h: Handle,
-    src: Uint8Array,
-    dst: Uint8Array,
-    a: number,
-    b: number,
-    c: number,
-    iv: Uint8Array,
-    aad2: Uint8Array | null,
-  ): boolean;
-  gcmOpen(
-    h: Handle,
-    src: Uint8Array,
-    dst: Uint8Array,
-    a: number,
-    b: number,
-    c: number,
-    iv: Uint8Array,
-    aad2: Uint8Array | null,
-  ): boolean;
+  apiVersion: number;
+  createCm(encryptionKey: Uint8Array, authenticationKey: Uint8Array, salt: Uint8Array): Handle;
+  createGcm(key: Uint8Array, salt: Uint8Array): Handle;
+  cmProtect: Op;
+  cmUnprotect: Op;
+  gcmSeal: Op;
+  gcmOpen: Op;
 }
 
 function loadBinding(): NativeBinding | undefined {
@@ -57,7 +36,8 @@ function loadBinding(): NativeBinding | undefined {
   try {
     // src/ and dist/ both sit one level below the package root, next to build/.
     const require = createRequire(import.meta.url);
-    return require('../build/Release/srtp_native.node') as NativeBinding;
+    const b = require('../build/Release/srtp_native.node') as NativeBinding;
+    return b.apiVersion === API_VERSION ? b : undefined;
   } catch {
     return undefined;
   }
@@ -75,10 +55,11 @@ class NativeCm implements CmCipher {
     encEnd: number,
     authEnd: number,
     tagLength: number,
-    iv: Uint8Array,
+    ssrc: number,
     roc: number,
+    seqOrIndex: number,
   ): void {
-    if (!this.b.cmProtect(this.h, src, dst, encStart, encEnd, (authEnd << 8) | tagLength, iv, roc)) {
+    if (!this.b.cmProtect(this.h, src, dst, encStart, encEnd, (authEnd << 8) | tagLength, ssrc, roc, seqOrIndex)) {
       throw new Error('srtp native: AES-CM protect failed');
     }
   }
@@ -89,10 +70,11 @@ class NativeCm implements CmCipher {
     encEnd: number,
     authEnd: number,
     tagLength: number,
-    iv: Uint8Array,
+    ssrc: number,
     roc: number,
+    seqOrIndex: number,
   ): boolean {
-    return this.b.cmUnprotect(this.h, src, dst, encStart, encEnd, (authEnd << 8) | tagLength, iv, roc);
+    return this.b.cmUnprotect(this.h, src, dst, encStart, encEnd, (authEnd << 8) | tagLength, ssrc, roc, seqOrIndex);
   }
 }
 
@@ -106,21 +88,24 @@ class NativeGcm implements GcmCipher {
     dst: Uint8Array,
     aadEnd: number,
     encEnd: number,
-    iv: Uint8Array,
-    aad2: Uint8Array | null,
+    ssrc: number,
+    roc: number,
+    seqOrWord: number,
   ): void {
-    if (!this.b.gcmSeal(this.h, src, dst, aadEnd, encEnd, 0, iv, aad2))
+    if (!this.b.gcmSeal(this.h, src, dst, aadEnd, encEnd, 0, ssrc, roc, seqOrWord)) {
       throw new Error('srtp native: AES-GCM seal failed');
+    }
   }
   open(
     src: Uint8Array,
     dst: Uint8Array,
     aadEnd: number,
     encEnd: number,
-    iv: Uint8Array,
-    aad2: Uint8Array | null,
+    ssrc: number,
+    roc: number,
+    seqOrWord: number,
   ): boolean {
-    return this.b.gcmOpen(this.h, src, dst, aadEnd, encEnd, 0, iv, aad2);
+    return this.b.gcmOpen(this.h, src, dst, aadEnd, encEnd, 0, ssrc, roc, seqOrWord);
   }
 }
 
@@ -129,8 +114,9 @@ function makeFactory(): CipherFactory | undefined {
   if (b === undefined) return undefined;
   return {
     name: 'native',
-    createCm: (encryptionKey, authenticationKey) => new NativeCm(b, b.createCm(encryptionKey, authenticationKey)),
-    createGcm: (key) => new NativeGcm(b, b.createGcm(key)),
+    createCm: (encryptionKey, authenticationKey, salt) =>
+      new NativeCm(b, b.createCm(encryptionKey, authenticationKey, salt)),
+    createGcm: (key, salt) => new NativeGcm(b, b.createGcm(key, salt)),
   };
 }
 

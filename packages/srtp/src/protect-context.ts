@@ -3,7 +3,7 @@
  * Input is local (our own packets), so malformed input throws InvalidArgumentError.
  */
 import { InvalidArgumentError } from '@rtcwire/common';
-import { allocBytes, SrtpContextBase, readU32, rtpHeaderLength } from './context-base.js';
+import { allocBytes, SrtpContextBase, readU32, rtpHeaderLength, writeU32 } from './context-base.js';
 import { estimateIndex } from './replay-window.js';
 
 const SRTCP_E_FLAG = 0x80000000;
@@ -15,7 +15,6 @@ export class SrtpProtectContext extends SrtpContextBase {
   private readonly rtcpIndex = new Map<number, number>();
   /** ROC for the first packet of an SSRC, when set before it was sent. */
   private readonly firstRoc = new Map<number, number>();
-  private readonly eIndex = new Uint8Array(4);
 
   /** Current ROC of `ssrc` (initial ROC before its first packet). */
   rolloverCounter(ssrc: number): number {
@@ -49,11 +48,10 @@ export class SrtpProtectContext extends SrtpContextBase {
     const roc = Math.floor(index / 0x10000);
     const tag = this.profile.srtpTagLength;
     const out = allocBytes(len + tag);
-    const iv = this.srtpIv(ssrc, roc, seq);
     if (this.rtp.cm !== undefined) {
-      this.rtp.cm.protect(rtp, out, hdr, len, len, tag, iv, roc); // RFC 3711 §4.2: tag over packet || ROC
+      this.rtp.cm.protect(rtp, out, hdr, len, len, tag, ssrc, roc, seq); // RFC 3711 §4.2: tag over packet || ROC
     } else {
-      this.rtp.gcm!.seal(rtp, out, hdr, len, iv, null); // RFC 7714 §8.2: AAD = RTP header
+      this.rtp.gcm!.seal(rtp, out, hdr, len, ssrc, roc, seq); // RFC 7714 §8.2: AAD = RTP header
     }
     return out;
   }
@@ -66,23 +64,17 @@ export class SrtpProtectContext extends SrtpContextBase {
     const index = this.rtcpIndex.get(ssrc) ?? 0;
     this.rtcpIndex.set(ssrc, (index + 1) & 0x7fffffff);
     const word = (SRTCP_E_FLAG | index) >>> 0;
-    const e = this.eIndex;
-    e[0] = word >>> 24;
-    e[1] = (word >>> 16) & 0xff;
-    e[2] = (word >>> 8) & 0xff;
-    e[3] = word & 0xff;
-    const iv = this.srtcpIv(ssrc, index);
     if (this.rtcp.cm !== undefined) {
       const tag = this.profile.srtcpTagLength;
       const out = allocBytes(len + 4 + tag);
-      out.set(e, len); // authenticated, not encrypted
-      this.rtcp.cm.protect(rtcp, out, 8, len, len + 4, tag, iv, -1);
+      writeU32(out, len, word); // authenticated, not encrypted
+      this.rtcp.cm.protect(rtcp, out, 8, len, len + 4, tag, ssrc, -1, index);
       return out;
     }
     // RFC 7714 §9.1: header(8) | ciphertext | tag(16) | E|index, AAD = header || E|index.
     const out = allocBytes(len + 16 + 4);
-    this.rtcp.gcm!.seal(rtcp, out, 8, len, iv, e);
-    out.set(e, len + 16);
+    this.rtcp.gcm!.seal(rtcp, out, 8, len, ssrc, -1, word);
+    writeU32(out, len + 16, word);
     return out;
   }
 }

@@ -81,12 +81,11 @@ export class SrtpUnprotectContext extends SrtpContextBase {
       if (c !== 'ok') return this.fail('srtp:', c);
     }
     const roc = Math.floor(index / 0x10000);
-    const iv = this.srtpIv(ssrc, roc, seq);
     const out = allocBytes(end);
     const ok =
       this.rtp.cm !== undefined
-        ? this.rtp.cm.unprotect(srtp, out, hdr, end, end, tag, iv, roc)
-        : this.rtp.gcm!.open(srtp, out, hdr, end, iv, null);
+        ? this.rtp.cm.unprotect(srtp, out, hdr, end, end, tag, ssrc, roc, seq)
+        : this.rtp.gcm!.open(srtp, out, hdr, end, ssrc, roc, seq);
     if (!ok) return this.fail('srtp:', 'auth_failed');
     this.windowFor(this.rtpWindows, ssrc, window, this.windowSize).accept(index);
     return { ok: true, packet: out, ssrc, index };
@@ -111,19 +110,17 @@ export class SrtpUnprotectContext extends SrtpContextBase {
       const c = window.check(index);
       if (c !== 'ok') return this.fail('srtcp:', c);
     }
-    const iv = this.srtcpIv(ssrc, index);
     let out: Uint8Array;
     let ok: boolean;
     if (cm !== undefined) {
       out = allocBytes(wordAt);
       // E = 0: authenticated only, nothing to decrypt.
-      ok = cm.unprotect(srtcp, out, encrypted ? 8 : wordAt, wordAt, len - tag, tag, iv, -1);
+      ok = cm.unprotect(srtcp, out, encrypted ? 8 : wordAt, wordAt, len - tag, tag, ssrc, -1, index);
     } else {
       const bodyEnd = len - 4 - 16;
       out = allocBytes(bodyEnd);
       // RFC 7714 §9.2: when E = 0 the whole packet is AAD and nothing is encrypted.
-      const aad2 = srtcp.subarray(wordAt, len);
-      ok = this.rtcp.gcm!.open(srtcp, out, encrypted ? 8 : bodyEnd, bodyEnd, iv, aad2);
+      ok = this.rtcp.gcm!.open(srtcp, out, encrypted ? 8 : bodyEnd, bodyEnd, ssrc, -1, word);
     }
     if (!ok) return this.fail('srtcp:', 'auth_failed');
     this.windowFor(this.rtcpWindows, ssrc, window, this.rtcpWindowSize).accept(index);
