@@ -130,8 +130,24 @@ export function chooseExtensionForm(extensions: readonly RtpHeaderExtension[]): 
 export function headerExtensionsSize(extensions: readonly RtpHeaderExtension[], form: ExtensionForm): number {
   const perElement = form === 'one-byte' ? 1 : 2;
   let n = 0;
-  for (const e of extensions) n += perElement + e.data.length;
+  for (const e of extensions) {
+    checkElement(e, form);
+    n += perElement + e.data.length;
+  }
   return (n + 3) & ~3;
+}
+
+function checkElement(e: RtpHeaderExtension, form: ExtensionForm): void {
+  const len = e.data.length;
+  if (form === 'one-byte') {
+    // RFC 8285 §4.2: IDs 1-14, 1-16 bytes.
+    if (!(e.id >= 1 && e.id <= 14 && Number.isInteger(e.id)) || len < 1 || len > 16) {
+      throw new InvalidArgumentError(`one-byte extension needs id 1-14 and 1-16 bytes (id ${e.id}, ${len} bytes)`);
+    }
+  } else if (!(e.id >= 1 && e.id <= 255 && Number.isInteger(e.id)) || len > 255) {
+    // RFC 8285 §4.3: IDs 1-255, 0-255 bytes.
+    throw new InvalidArgumentError(`two-byte extension needs id 1-255 and 0-255 bytes (id ${e.id}, ${len} bytes)`);
+  }
 }
 
 /**
@@ -147,15 +163,10 @@ export function writeHeaderExtensions(
   let at = offset;
   for (const e of extensions) {
     const len = e.data.length;
+    checkElement(e, form);
     if (form === 'one-byte') {
-      if (e.id < 1 || e.id > 14 || len < 1 || len > 16) {
-        throw new InvalidArgumentError(`one-byte extension needs id 1-14 and 1-16 bytes (id ${e.id}, ${len} bytes)`);
-      }
       out[at++] = (e.id << 4) | (len - 1);
     } else {
-      if (e.id < 1 || e.id > 255 || len > 255) {
-        throw new InvalidArgumentError(`two-byte extension needs id 1-255 and 0-255 bytes (id ${e.id}, ${len} bytes)`);
-      }
       out[at++] = e.id;
       out[at++] = len;
     }

@@ -88,13 +88,8 @@ export function tryDecodeRtpPacket(packet: Uint8Array): RtpPacket | undefined {
 
 /** Encoded size of `packet` in bytes. */
 export function rtpPacketSize(packet: RtpPacket, options?: EncodeRtpOptions): number {
-  return (
-    RTP_FIXED_HEADER_SIZE +
-    packet.csrcs.length * 4 +
-    extensionBlockSize(packet, options) +
-    packet.payload.length +
-    packet.paddingLength
-  );
+  const form = extensionFormOf(packet, options);
+  return fixedAndCsrcSize(packet) + extensionBlockSize(packet, form) + packet.payload.length + packet.paddingLength;
 }
 
 /**
@@ -109,7 +104,7 @@ export function encodeRtpPacket(packet: RtpPacket, options?: EncodeRtpOptions): 
 
 /**
  * Encode `packet` into `out` at `offset`; returns the number of bytes written. Throws
- * `InvalidArgumentError` on invalid fields or when `out` is too small.
+ * `InvalidArgumentError` on invalid fields or when `out` is too small; nothing is written then.
  */
 export function encodeRtpPacketInto(
   packet: RtpPacket,
@@ -118,13 +113,16 @@ export function encodeRtpPacketInto(
   options?: EncodeRtpOptions,
 ): number {
   validate(packet);
-  const size = rtpPacketSize(packet, options);
+  const form = extensionFormOf(packet, options);
+  const extensionSize = extensionBlockSize(packet, form);
+  // RFC 3550 §5.3.1: the extension length field counts 32-bit words in 16 bits.
+  if (extensionSize > 4 + 0xffff * 4) throw new InvalidArgumentError(`header extension of ${extensionSize} bytes`);
+  const size = fixedAndCsrcSize(packet) + extensionSize + packet.payload.length + packet.paddingLength;
   if (offset < 0 || offset + size > out.length) {
     throw new InvalidArgumentError(`RTP packet of ${size} bytes does not fit at offset ${offset}`);
   }
   const csrcCount = packet.csrcs.length;
-  const hasExtension = packet.rawExtension !== undefined || packet.extensions.length > 0;
-  out[offset] = (RTP_VERSION << 6) | (packet.paddingLength > 0 ? 0x20 : 0) | (hasExtension ? 0x10 : 0) | csrcCount;
+  out[offset] = (RTP_VERSION << 6) | (packet.paddingLength > 0 ? 0x20 : 0) | (extensionSize > 0 ? 0x10 : 0) | csrcCount;
   out[offset + 1] = (packet.marker ? 0x80 : 0) | packet.payloadType;
   out[offset + 2] = packet.sequenceNumber >>> 8;
   out[offset + 3] = packet.sequenceNumber & 0xff;
@@ -137,8 +135,7 @@ export function encodeRtpPacketInto(
     writeBlockHeader(out, at, raw.profile, raw.data.length);
     out.set(raw.data, at + 4);
     at += 4 + raw.data.length;
-  } else if (packet.extensions.length > 0) {
-    const form = options?.extensionForm ?? chooseExtensionForm(packet.extensions);
+  } else if (form !== undefined) {
     const written = writeHeaderExtensions(packet.extensions, form, out, at + 4);
     writeBlockHeader(out, at, form === 'one-byte' ? ONE_BYTE_PROFILE : TWO_BYTE_PROFILE, written);
     at += 4 + written;
@@ -154,10 +151,19 @@ export function encodeRtpPacketInto(
   return at - offset;
 }
 
-function extensionBlockSize(packet: RtpPacket, options: EncodeRtpOptions | undefined): number {
+function fixedAndCsrcSize(packet: RtpPacket): number {
+  return RTP_FIXED_HEADER_SIZE + packet.csrcs.length * 4;
+}
+
+/** The RFC 8285 form to write, or undefined when there are no elements (or a raw block). */
+function extensionFormOf(packet: RtpPacket, options: EncodeRtpOptions | undefined): ExtensionForm | undefined {
+  if (packet.rawExtension !== undefined || packet.extensions.length === 0) return undefined;
+  return options?.extensionForm ?? chooseExtensionForm(packet.extensions);
+}
+
+function extensionBlockSize(packet: RtpPacket, form: ExtensionForm | undefined): number {
   if (packet.rawExtension !== undefined) return 4 + packet.rawExtension.data.length;
-  if (packet.extensions.length === 0) return 0;
-  const form = options?.extensionForm ?? chooseExtensionForm(packet.extensions);
+  if (form === undefined) return 0;
   return 4 + headerExtensionsSize(packet.extensions, form);
 }
 

@@ -138,6 +138,24 @@ describe('RTCP golden packets', () => {
     expect(fb.deltas).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, null, null, null, null, null, null, 14]);
   });
 
+  it('decodes a Chrome transport-cc feedback padded with the P bit', () => {
+    // Bytes captured from Chrome, published in pion/rtcp's transport_layer_cc_test.go ("example1")
+    // and discussed in pion/rtcp issue #52: libwebrtc pads to 32 bits with P=1 and a count octet.
+    const bytes = fromHex('afcd0005 fa17fa17 43032fa0 00990001 3de80217 2001 94 01');
+    const expected: RtcpPacket = {
+      type: 'twcc',
+      senderSsrc: 0xfa17fa17,
+      mediaSsrc: 0x43032fa0,
+      baseSequence: 153,
+      referenceTime: 4057090,
+      feedbackPacketCount: 23,
+      deltas: [148], // 37 ms
+    };
+    expect(decodeRtcpPackets(bytes)).toEqual([expected]);
+    // we pad with zeros instead (also valid); the content survives
+    expect(toHex(encodeRtcpPacket(expected))).toBe('8fcd0005fa17fa1743032fa0009900013de80217200194' + '00');
+  });
+
   it('encodes long runs as run-length chunks and mixed small runs as 1-bit vectors', () => {
     const runs = encodeRtcpPacket({
       type: 'twcc',

@@ -230,6 +230,14 @@ describe('decodeRtpPacket / encodeRtpPacket', () => {
     expect(() => encodeRtpPacketInto(p, new Uint8Array(n - 1))).toThrow(InvalidArgumentError);
   });
 
+  it('writes nothing when an extension element is invalid', () => {
+    const p = decodeRtpPacket(OPUS_WITH_EXTENSIONS);
+    const out = new Uint8Array(64).fill(0xee);
+    const bad = { ...p, extensions: [{ id: 256, data: fromHex('01') }] };
+    expect(() => encodeRtpPacketInto(bad, out)).toThrow(InvalidArgumentError);
+    expect(out.every((b) => b === 0xee)).toBe(true);
+  });
+
   it('rejects invalid fields when encoding', () => {
     const p = decodeRtpPacket(OPUS_WITH_EXTENSIONS);
     expect(() => encodeRtpPacket({ ...p, payloadType: 128 })).toThrow(InvalidArgumentError);
