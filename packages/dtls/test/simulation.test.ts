@@ -41,6 +41,16 @@ describe('simulated network', () => {
     });
   }
 
+  it('30% loss + 10% duplication + 100 ms jitter at a 300-byte MTU, 20 seeds: all connect', () => {
+    const failed: number[] = [];
+    for (let seed = 10; seed < 30; seed++) {
+      const { link } = setup({ seed, loss: 0.3, duplicate: 0.1, jitterMs: 100 }, { seed, mtu: 300 });
+      link.run(() => link.settled(), 3_000_000);
+      if (!link.connected()) failed.push(seed);
+    }
+    expect(failed).toEqual([]);
+  });
+
   it('reordering and 30% duplication', () => {
     const { link, client, server } = setup({ seed: 9, duplicate: 0.3, jitterMs: 80 }, { mtu: 400 });
     link.run(() => link.connected());
