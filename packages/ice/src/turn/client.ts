@@ -28,7 +28,15 @@ import { LongTermCredentials } from './credentials.js';
 import { classifyPacket } from './receive.js';
 import { encodeSendIndication, encodeTurnRequest } from './requests.js';
 import { type ChannelEntry, MAX_QUEUED_PER_PEER, PeerTable, type PermissionEntry } from './peers.js';
-import { type Allocation, handleFailure, handleSuccess, type Operation, type ResultContext } from './results.js';
+import {
+  type Allocation,
+  errorResponseError,
+  handleFailure,
+  handleSuccess,
+  type Operation,
+  operationName,
+  type ResultContext,
+} from './results.js';
 import {
   type TurnClientOptions,
   type TurnClientState,
@@ -77,7 +85,7 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
   };
   private readonly ctx: ResultContext;
 
-  constructor(readonly options: TurnClientOptions) {
+  constructor(private readonly options: TurnClientOptions) {
     this.transport = options.transport ?? 'udp';
     this.server = options.server;
     this.local = options.local ?? socketAddress('0.0.0.0', 0);
@@ -396,9 +404,7 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
         this.startRequest(now, f.op, f.staleRetries + 1);
         return;
       }
-      const code = r.code === 401 ? 'unauthorized' : r.code === 438 ? 'stale-nonce' : 'error-response';
-      const error = new TurnError(code, operationName(f.op), `${r.code} ${r.reason}`, r.code, r.reason);
-      handleFailure(this.ctx, now, f.op, error);
+      handleFailure(this.ctx, now, f.op, errorResponseError(f.op, r.code, r.reason));
     } catch (err) {
       if (!isParseError(err)) throw err;
       handleFailure(this.ctx, now, f.op, new TurnError('bad-response', operationName(f.op), err.message));
@@ -414,9 +420,4 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
     }
     this.events.push({ type: 'data', peer: ch.peer, data, channel });
   }
-}
-
-function operationName(op: Operation): TurnError['operation'] {
-  if (op.kind === 'refresh') return op.lifetimeS === 0 ? 'deallocate' : 'refresh';
-  return op.kind;
 }

@@ -46,6 +46,17 @@ export function refreshDelayMs(lifetimeS: number): number {
   return lifetimeS > 120 ? (lifetimeS - 60) * 1000 : lifetimeS * 500;
 }
 
+export function operationName(op: Operation): TurnError['operation'] {
+  if (op.kind === 'refresh') return op.lifetimeS === 0 ? 'deallocate' : 'refresh';
+  return op.kind;
+}
+
+/** The TurnError for an error response that was not retried. */
+export function errorResponseError(op: Operation, stunCode: number, reason: string): TurnError {
+  const code = stunCode === 401 ? 'unauthorized' : stunCode === 438 ? 'stale-nonce' : 'error-response';
+  return new TurnError(code, operationName(op), `${stunCode} ${reason}`, stunCode, reason);
+}
+
 export function handleSuccess(ctx: ResultContext, now: Millis, op: Operation, res: DecodedStunMessage): void {
   const a = ctx.allocation;
   switch (op.kind) {
