@@ -1,1 +1,2 @@
 export * from './jsep/index.js';
+export * from './engine/index.js';

@@ -1,0 +1,584 @@
+import {
+  type Datagram,
+  type DatagramEndpoint,
+  InvalidArgumentError,
+  InvalidStateError,
+  type Logger,
+  type Millis,
+  earliest,
+  randomIceString,
+  silentLogger,
+} from '@rtcwire/common';
+import { AlertDescription, type PeerVerifier, createFingerprintVerifier, fingerprintOf } from '@rtcwire/dtls';
+import { IceAgent, type IceConnectionState, formatCandidate, parseCandidate } from '@rtcwire/ice';
+import {
+  type SessionDescription,
+  fingerprints,
+  iceParameters,
+  mediaCandidates,
+  mediaEndOfCandidates,
+  parseSdp,
+  setupRole,
+  writeSdp,
+} from '@rtcwire/sdp';
+import { type AnsweredSection, type Capabilities, answerSection } from '../jsep/answer.js';
+import {
+  DEFAULT_AUDIO_CODECS,
+  DEFAULT_HEADER_EXTENSIONS,
+  DEFAULT_VIDEO_CODECS,
+  type MediaKind,
+} from '../jsep/capabilities.js';
+import { type SectionPlan, buildDescription } from '../jsep/description.js';
+import { offerSection } from '../jsep/offer.js';
+import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAnswer } from './apply-description.js';
+import { MediaEngine } from './media-engine.js';
+import { SecureTransport } from './secure-transport.js';
+import type { Transceiver } from './transceiver.js';
+import type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
+
+/** GCM first (RFC 7714), then AES-CM (RFC 5764 §4.1.2). */
+const DEFAULT_SRTP_PROFILE_IDS = [0x0007, 0x0008, 0x0001, 0x0002];
+
+/**
+ * The sans-IO peer connection: JSEP signaling, one ICE agent and one DTLS/SRTP transport for the
+ * BUNDLE group (max-bundle), transceivers, RTP/RTCP. It is a `DatagramEndpoint<PeerEvent>`; a driver
+ * feeds datagrams and timeouts and drains transmits and events. Local misuse throws
+ * `InvalidStateError`/`InvalidArgumentError` (the W3C facade maps them to DOMExceptions).
+ */
+export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
+  readonly transceivers: Transceiver[] = [];
+  private readonly log: Logger;
+  private readonly caps: Capabilities;
+  private readonly events: PeerEvent[] = [];
+  private readonly ufrag: string;
+  private readonly pwd: string;
+  private readonly sessionId: string;
+  private readonly cname: string;
+  private readonly localFingerprint: string;
+  private sessionVersion = 0;
+  private agent: IceAgent | undefined;
+  private readonly secure: SecureTransport;
+  private readonly media: MediaEngine;
+  private signaling: SignalingState = 'stable';
+  private connection: PeerConnectionState = 'new';
+  private iceState: IceConnectionState = 'new';
+  private localDescription: SessionDescription | undefined;
+  private remoteDescription: SessionDescription | undefined;
+  private pendingRemoteOffer: SessionDescription | undefined;
+  private remoteVerifier: PeerVerifier | undefined;
+  private dtlsRole: 'client' | 'server' | undefined;
+  private nextMid = 0;
+  private closed = false;
+
+  constructor(private readonly options: PeerCoreOptions) {
+    this.log = options.logger ?? silentLogger;
+    this.caps = {
+      codecs: {
+        audio: options.codecs?.audio ?? DEFAULT_AUDIO_CODECS,
+        video: options.codecs?.video ?? DEFAULT_VIDEO_CODECS,
+      },
+      extensions: options.headerExtensions ?? DEFAULT_HEADER_EXTENSIONS,
+    };
+    this.ufrag = randomIceString(options.random, 8);
+    this.pwd = randomIceString(options.random, 24);
+    this.sessionId = String(options.random.uint32() * 2 ** 20 + (options.random.uint32() & 0xfffff));
+    this.cname = randomIceString(options.random, 16);
+    const leaf = options.certificate.certificateChain[0];
+    if (!leaf) throw new InvalidArgumentError('certificate chain is empty');
+    this.localFingerprint = fingerprintOf(leaf, 'sha-256');
+    this.secure = new SecureTransport({
+      random: options.random,
+      credential: options.certificate,
+      verifyPeer: (chain) =>
+        this.remoteVerifier
+          ? this.remoteVerifier(chain)
+          : { ok: false, alert: AlertDescription.bad_certificate, reason: 'no remote fingerprint' },
+      srtpProfiles: options.srtpProfiles ?? DEFAULT_SRTP_PROFILE_IDS,
+      logger: this.log,
+    });
+    this.media = new MediaEngine(() => this.transceivers, {
+      logger: this.log,
+      wallClockMs: options.wallClockMs,
+      jitter: () => options.random.float(),
+    });
+  }
+
+  get signalingState(): SignalingState {
+    return this.signaling;
+  }
+
+  get connectionState(): PeerConnectionState {
+    return this.connection;
+  }
+
+  get iceConnectionState(): IceConnectionState {
+    return this.iceState;
+  }
+
+  get iceAgent(): IceAgent | undefined {
+    return this.agent;
+  }
+
+  get secureTransport(): SecureTransport {
+    return this.secure;
+  }
+
+  get mediaEngine(): MediaEngine {
+    return this.media;
+  }
+
+  get currentLocalDescription(): string | undefined {
+    return this.localDescription && writeSdp(this.localDescription);
+  }
+
+  get currentRemoteDescription(): string | undefined {
+    return this.remoteDescription && writeSdp(this.remoteDescription);
+  }
+
+  get localCertificateFingerprint(): string {
+    return this.localFingerprint;
+  }
+
+  addTransceiver(
+    kind: MediaKind,
+    init: { direction?: Transceiver['direction']; streamIds?: readonly string[]; trackId?: string } = {},
+  ): Transceiver {
+    this.assertOpen();
+    const t = createTransceiver(
+      this.transceivers.length,
+      kind,
+      init.direction ?? 'sendrecv',
+      this.options.random,
+      this.cname,
+      init,
+    );
+    this.transceivers.push(t);
+    return t;
+  }
+
+  // ---- JSEP ----
+
+  createOffer(): string {
+    this.assertOpen();
+    if (this.signaling !== 'stable' && this.signaling !== 'have-local-offer')
+      throw new InvalidStateError(`createOffer in ${this.signaling}`);
+    for (const t of this.transceivers) if (t.mid === null) t.mid = this.freshMid();
+    const sections: SectionPlan[] = this.transceivers.map((t) =>
+      offerSection(
+        {
+          mid: t.mid as string,
+          kind: t.kind,
+          direction: t.direction,
+          sender: {
+            ssrc: t.sender.ssrc,
+            rtxSsrc: t.sender.rtxSsrc,
+            cname: this.cname,
+            streamIds: t.sender.streamIds,
+            trackId: t.sender.trackId,
+          },
+          ...(t.codecs.length > 0 ? { negotiatedCodecs: t.codecs, negotiatedExtensions: t.extensions } : {}),
+          stopped: t.stopped,
+        },
+        this.caps.codecs[t.kind],
+        this.caps.extensions,
+      ),
+    );
+    return writeSdp(this.describe(sections, 'actpass'));
+  }
+
+  createAnswer(): string {
+    this.assertOpen();
+    const offer = this.pendingRemoteOffer;
+    if (this.signaling !== 'have-remote-offer' || !offer)
+      throw new InvalidStateError(`createAnswer in ${this.signaling}`);
+    const remoteSetup = offer.media[0] ? setupRole(offer.media[0], offer) : undefined;
+    const setup =
+      remoteSetup === 'active'
+        ? 'passive'
+        : remoteSetup === 'passive'
+          ? 'active'
+          : (this.options.answerSetup ?? 'passive');
+    const sections: AnsweredSection[] = offer.media.map((m, i) => {
+      const t = this.transceivers.find((x) => x.mLineIndex === i);
+      return answerSection(
+        {
+          offered: m,
+          transceiverDirection: t && !t.stopped ? t.direction : 'inactive',
+          ...(t
+            ? {
+                sender: {
+                  ssrc: t.sender.ssrc,
+                  rtxSsrc: t.sender.rtxSsrc,
+                  cname: this.cname,
+                  streamIds: t.sender.streamIds,
+                  trackId: t.sender.trackId,
+                },
+              }
+            : {}),
+        },
+        offer,
+        this.caps,
+      );
+    });
+    for (const s of sections)
+      if (s.rejected && s.rejectReason) this.log.debug('rejecting section', { mid: s.mid, reason: s.rejectReason });
+    return writeSdp(this.describe(sections, setup));
+  }
+
+  setLocalDescription(now: Millis, type: SdpType, sdp: string): void {
+    this.assertOpen();
+    const desc = parseSdp(sdp);
+    if (type === 'offer') {
+      if (this.signaling !== 'stable' && this.signaling !== 'have-local-offer')
+        throw new InvalidStateError(`setLocalDescription(offer) in ${this.signaling}`);
+      this.localDescription = desc;
+      this.ensureAgent(now, true);
+      this.setSignaling('have-local-offer');
+    } else {
+      if (this.signaling !== 'have-remote-offer' || !this.pendingRemoteOffer)
+        throw new InvalidStateError(`setLocalDescription(answer) in ${this.signaling}`);
+      this.localDescription = desc;
+      this.remoteDescription = this.pendingRemoteOffer;
+      this.pendingRemoteOffer = undefined;
+      desc.media.forEach((m, i) => {
+        const t = this.transceivers.find((x) => x.mLineIndex === i);
+        if (t) settleFromAnswer(t, m, true, desc);
+      });
+      this.ensureAgent(
+        now,
+        (this.remoteDescription && iceParameters(this.remoteDescription.media[0]!, this.remoteDescription)?.lite) ??
+          false,
+      );
+      const ours = desc.media[0] ? setupRole(desc.media[0], desc) : undefined;
+      this.dtlsRole = ours === 'active' ? 'client' : 'server';
+      this.setSignaling('stable');
+      this.announceTracks();
+      this.maybeStartDtls(now);
+    }
+    this.agent?.gather(now);
+    this.flushAgent(now);
+  }
+
+  setRemoteDescription(now: Millis, type: SdpType, sdp: string): void {
+    this.assertOpen();
+    const desc = parseSdp(sdp);
+    const first = desc.media[0];
+    const ice = first ? iceParameters(first, desc) : undefined;
+    if (!first || !ice) throw new InvalidArgumentError('remote description has no media section with ICE credentials');
+    const fps = fingerprints(first, desc);
+    if (fps.length === 0) throw new InvalidArgumentError('remote description has no a=fingerprint');
+    this.remoteVerifier = createFingerprintVerifier({ fingerprints: fps.map((f) => `${f.algorithm} ${f.value}`) });
+    if (type === 'offer') {
+      if (this.signaling !== 'stable' && this.signaling !== 'have-remote-offer')
+        throw new InvalidStateError(`setRemoteDescription(offer) in ${this.signaling}`);
+      associateRemoteOffer(desc, this.transceivers, (kind) => this.addTransceiver(kind));
+      desc.media.forEach((m, i) => {
+        const t = this.transceivers.find((x) => x.mLineIndex === i);
+        if (t) learnRemoteSsrcs(t, m);
+      });
+      this.pendingRemoteOffer = desc;
+      this.ensureAgent(now, ice.lite);
+      this.setSignaling('have-remote-offer');
+    } else {
+      if (this.signaling !== 'have-local-offer' || !this.localDescription)
+        throw new InvalidStateError(`setRemoteDescription(answer) in ${this.signaling}`);
+      this.remoteDescription = desc;
+      desc.media.forEach((m, i) => {
+        const t = this.transceivers.find(
+          (x) => x.mid === (this.localDescription?.media[i] && m.attributes.find((a) => a.name === 'mid')?.value),
+        );
+        if (!t) return;
+        t.mLineIndex = i;
+        settleFromAnswer(t, m, false, desc);
+        learnRemoteSsrcs(t, m);
+      });
+      const theirs = setupRole(first, desc);
+      this.dtlsRole = theirs === 'active' ? 'server' : 'client';
+      this.setSignaling('stable');
+      this.announceTracks();
+    }
+    const agent = this.agent as IceAgent;
+    agent.setRemoteParameters(now, {
+      usernameFragment: ice.usernameFragment,
+      password: ice.password,
+      iceLite: ice.lite,
+    });
+    for (const c of mediaCandidates(first)) this.addRemoteCandidateText(now, c);
+    if (mediaEndOfCandidates(first)) agent.endOfRemoteCandidates(now);
+    this.maybeStartDtls(now);
+    this.flushAgent(now);
+  }
+
+  /** Trickle ICE (RFC 8838): a remote candidate, or null for end-of-candidates. */
+  addIceCandidate(now: Millis, candidate: string | null): void {
+    this.assertOpen();
+    if (!this.agent || (!this.remoteDescription && !this.pendingRemoteOffer))
+      throw new InvalidStateError('addIceCandidate before setRemoteDescription');
+    if (candidate === null || candidate === '') this.agent.endOfRemoteCandidates(now);
+    else this.addRemoteCandidateText(now, candidate);
+    this.flushAgent(now);
+  }
+
+  /** A `.local` name resolved by the driver (answer to an `mdns-resolve` event). */
+  resolveMdns(now: Millis, name: string, address: string | undefined): void {
+    this.agent?.resolveMdns(now, name, address);
+    this.flushAgent(now);
+  }
+
+  // ---- media ----
+
+  /** Send one RTP packet on a transceiver; false when not (yet) possible (counted). */
+  sendRtp(
+    now: Millis,
+    transceiverId: number,
+    p: { payload: Uint8Array; timestamp: number; marker: boolean; payloadType?: number; sequenceNumber?: number },
+  ): boolean {
+    const t = this.transceivers[transceiverId];
+    if (!t) throw new InvalidArgumentError(`no transceiver ${transceiverId}`);
+    const bytes = this.media.buildRtp(now, t, p);
+    return bytes !== undefined && this.secure.sendRtp(bytes);
+  }
+
+  /** Ask the remote sender of a transceiver for a keyframe (RTCP PLI). */
+  requestKeyframe(_now: Millis, transceiverId: number): boolean {
+    const t = this.transceivers[transceiverId];
+    if (!t) throw new InvalidArgumentError(`no transceiver ${transceiverId}`);
+    const pli = this.media.buildPli(t);
+    return pli !== undefined && this.secure.sendRtcp(pli);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.secure.close();
+    this.agent?.close();
+    this.closed = true;
+    this.setSignaling('closed');
+    this.setConnection('closed');
+  }
+
+  // ---- DatagramEndpoint ----
+
+  handleDatagram(now: Millis, datagram: Datagram): void {
+    if (this.closed || !this.agent) return;
+    this.agent.handleDatagram(now, datagram);
+    this.flushAgent(now);
+  }
+
+  handleTimeout(now: Millis): void {
+    if (this.closed) return;
+    this.agent?.handleTimeout(now);
+    this.flushAgent(now);
+    this.secure.handleTimeout(now);
+    this.media.handleTimeout(now);
+    this.flushSecure(now);
+  }
+
+  pollTransmit(): Datagram | undefined {
+    if (this.agent) {
+      for (let d = this.secure.pollTransmit(); d; d = this.secure.pollTransmit()) this.agent.send(d);
+      for (let r = this.media.pollRtcp(); r; r = this.media.pollRtcp()) {
+        if (this.secure.sendRtcp(r)) this.agent.send(this.secure.pollTransmit() as Uint8Array);
+      }
+    }
+    return this.agent?.pollTransmit();
+  }
+
+  pollEvent(): PeerEvent | undefined {
+    return this.events.shift();
+  }
+
+  pollTimeout(): Millis | undefined {
+    if (this.closed) return undefined;
+    return earliest(this.agent?.pollTimeout(), this.secure.pollTimeout(), this.media.pollTimeout());
+  }
+
+  // ---- internals ----
+
+  private describe(sections: readonly SectionPlan[], setup: 'actpass' | 'active' | 'passive'): SessionDescription {
+    const agent = this.agent;
+    const candidates = agent
+      ? agent.localCandidates
+          .filter((c) => !this.options.relayOnly || c.type === 'relay')
+          .map((c) => `candidate:${formatCandidate(c)}`)
+      : [];
+    const selected = agent?.localCandidates[0];
+    return buildDescription({
+      sessionId: this.sessionId,
+      sessionVersion: ++this.sessionVersion,
+      sections,
+      transport: {
+        iceUfrag: this.ufrag,
+        icePwd: this.pwd,
+        iceLite: false,
+        fingerprints: [parseSdpFingerprint(this.localFingerprint)],
+        setup,
+        candidates,
+        endOfCandidates: agent?.gatheringState === 'complete',
+        ...(selected ? { defaultAddress: { address: selected.address, port: selected.port } } : {}),
+      },
+    });
+  }
+
+  private ensureAgent(_now: Millis, controlling: boolean): void {
+    if (this.agent) return;
+    this.agent = new IceAgent({
+      random: this.options.random,
+      controlling,
+      localAddresses: this.options.localAddresses,
+      ...(this.options.stunServers ? { stunServers: this.options.stunServers } : {}),
+      ...(this.options.turnServers ? { turnServers: this.options.turnServers } : {}),
+      usernameFragment: this.ufrag,
+      password: this.pwd,
+      logger: this.log.child('ice'),
+    });
+  }
+
+  private addRemoteCandidateText(now: Millis, text: string): void {
+    try {
+      const c = parseCandidate(text.startsWith('candidate:') ? text.slice('candidate:'.length) : text);
+      if (c.protocol !== 'udp') return;
+      this.agent?.addRemoteCandidate(now, c);
+    } catch (err) {
+      this.log.debug('ignoring unparsable remote candidate', { text, error: String(err) });
+    }
+  }
+
+  private maybeStartDtls(now: Millis): void {
+    if (!this.dtlsRole || !this.remoteVerifier) return;
+    // The server may start at once (it waits for a ClientHello); the client once ICE has a path.
+    if (this.dtlsRole === 'server' || this.iceState === 'connected' || this.iceState === 'completed') {
+      this.secure.start(now, this.dtlsRole);
+      this.flushSecure(now);
+    }
+  }
+
+  private flushAgent(now: Millis): void {
+    const agent = this.agent;
+    if (!agent) return;
+    for (let e = agent.pollEvent(); e; e = agent.pollEvent()) {
+      switch (e.type) {
+        case 'local-candidate':
+          if (this.options.relayOnly && e.candidate.type !== 'relay') break;
+          this.events.push({
+            type: 'ice-candidate',
+            candidate: `candidate:${e.sdp.replace(/^candidate:/, '')}`,
+            sdpMid: this.firstMid(),
+            sdpMLineIndex: 0,
+          });
+          break;
+        case 'end-of-candidates':
+          this.events.push({ type: 'ice-candidate', candidate: null, sdpMid: this.firstMid(), sdpMLineIndex: 0 });
+          break;
+        case 'gathering-state':
+          this.events.push({ type: 'ice-gathering-state', state: e.state });
+          break;
+        case 'state':
+          this.iceState = e.state;
+          this.events.push({ type: 'ice-connection-state', state: e.state });
+          this.maybeStartDtls(now);
+          this.updateConnectionState();
+          break;
+        case 'mdns-resolve':
+          this.events.push({ type: 'mdns-resolve', name: e.name });
+          break;
+        case 'data':
+          this.secure.handleDatagram(now, e.data);
+          break;
+        default:
+          break;
+      }
+    }
+    this.flushSecure(now);
+  }
+
+  private flushSecure(now: Millis): void {
+    for (let e = this.secure.pollEvent(); e; e = this.secure.pollEvent()) {
+      switch (e.type) {
+        case 'rtp':
+          this.media.handleRtp(now, e.packet);
+          break;
+        case 'rtcp':
+          this.media.handleRtcp(now, e.packet);
+          break;
+        case 'dtls-state':
+          this.events.push({ type: 'dtls-state', state: e.state });
+          this.updateConnectionState();
+          break;
+        case 'srtp-ready':
+          this.events.push({ type: 'dtls-connected', info: e.info });
+          this.media.start(now);
+          this.updateConnectionState();
+          break;
+        case 'failed':
+          this.log.warn('secure transport failed', { reason: e.reason });
+          this.updateConnectionState();
+          break;
+      }
+    }
+    for (let m = this.media.pollEvent(); m; m = this.media.pollEvent()) {
+      const t = this.transceivers.find((x) => x.mid === m.mid);
+      if (!t) continue;
+      this.events.push({ ...m, transceiverId: t.id } as PeerEvent);
+    }
+  }
+
+  /** W3C RTCPeerConnectionState from the ICE and DTLS transports (webrtc-pc §4.4.3). */
+  private updateConnectionState(): void {
+    if (this.closed) return;
+    const dtls = this.secure.dtlsState;
+    const ice = this.iceState;
+    let next: PeerConnectionState;
+    if (ice === 'failed' || dtls === 'failed') next = 'failed';
+    else if (ice === 'disconnected') next = 'disconnected';
+    else if ((ice === 'connected' || ice === 'completed') && dtls === 'connected' && this.secure.srtpSession)
+      next = 'connected';
+    else if (
+      ice === 'checking' ||
+      dtls === 'handshaking' ||
+      ((ice === 'connected' || ice === 'completed') && dtls !== 'connected')
+    )
+      next = 'connecting';
+    else next = this.connection === 'new' ? 'new' : this.connection;
+    this.setConnection(next);
+  }
+
+  private announceTracks(): void {
+    for (const t of this.transceivers) {
+      const dir = t.currentDirection;
+      if (t.trackAnnounced || !t.mid || (dir !== 'recvonly' && dir !== 'sendrecv')) continue;
+      t.trackAnnounced = true;
+      this.events.push({ type: 'track', transceiverId: t.id, mid: t.mid, kind: t.kind });
+    }
+  }
+
+  private freshMid(): string {
+    const used = new Set(this.transceivers.map((t) => t.mid));
+    while (used.has(String(this.nextMid))) this.nextMid++;
+    return String(this.nextMid++);
+  }
+
+  private firstMid(): string | null {
+    return this.transceivers.find((t) => t.mid !== null && !t.stopped)?.mid ?? null;
+  }
+
+  private setSignaling(state: SignalingState): void {
+    if (state === this.signaling) return;
+    this.signaling = state;
+    this.events.push({ type: 'signaling-state', state });
+  }
+
+  private setConnection(state: PeerConnectionState): void {
+    if (state === this.connection) return;
+    this.connection = state;
+    this.events.push({ type: 'connection-state', state });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new InvalidStateError('the peer connection is closed');
+  }
+}
+
+function parseSdpFingerprint(text: string): { algorithm: string; value: string } {
+  const [algorithm = 'sha-256', value = ''] = text.split(' ');
+  return { algorithm, value };
+}
