@@ -10,12 +10,12 @@
  * Env: DTLS_BENCH_HANDSHAKES (per round, default 100), DTLS_BENCH_ROUNDS (default 5).
  */
 import {
+  createFingerprintVerifier,
   DtlsClient,
   type DtlsClientOptions,
   type DtlsConnection,
   DtlsServer,
   type DtlsServerOptions,
-  createFingerprintVerifier,
   fingerprintOf,
   generateCertificate,
   parsePemCertificates,

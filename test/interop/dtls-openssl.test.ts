@@ -4,16 +4,19 @@
  * chain with mutual authentication, refusal of an untrusted client, and the PSK suites.
  * The EXTRACTOR-dtls_srtp keying material must be identical on both ends.
  */
+
+import { writeFileSync } from 'node:fs';
 import {
   AlertDescription,
-  type DtlsClientOptions,
-  type DtlsServerOptions,
-  SRTP_PROFILES,
   createAcceptAnyVerifier,
   createPkiVerifier,
+  type DtlsClientOptions,
+  type DtlsServerOptions,
+  generateCertificate,
   loadPemCredential,
+  SRTP_PROFILES,
 } from '@rtcwire/dtls';
-import { DtlsListener, type DtlsSession, connectDtls } from '@rtcwire/node';
+import { connectDtls, DtlsListener, type DtlsSession } from '@rtcwire/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   OPENSSL_CIPHER_NAMES,
@@ -158,6 +161,24 @@ describe('openssl s_client → rtcwire server', () => {
     expect(theirs.cipher).toBe(OPENSSL_CIPHER_NAMES[session.info?.cipherSuite as string]);
     expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', length))).toBe(theirs.keyingMaterial);
   });
+
+  it.each(['ecdsa-p256', 'ecdsa-p384', 'rsa-2048'] as const)(
+    'our generated %s certificate passes openssl verification (-CAfile, -verify_return_error)',
+    async (keyType) => {
+      const generated = await generateCertificate({ now: new Date(), keyType, commonName: 'rtcwire-generated' });
+      const caFile = `${certs.dir}/generated-${keyType}.pem`;
+      writeFileSync(caFile, generated.certificatePem);
+      const listener = await ourServer({ credential: generated });
+      const accepted = listener.accept();
+      const client = opensslClient(listener.local.port, { caFile, verify: 'require', keyingMaterialLength: 60 });
+      const session = await accepted;
+      await client.waitFor(/Keying material: [0-9A-F]+/);
+      expect(client.output()).toMatch(/Verify return code: 0 \(ok\)/);
+      expect(client.output()).toContain('CN = rtcwire-generated');
+      expect(session.info?.cipherSuite).toContain(keyType === 'rsa-2048' ? 'ECDHE_RSA' : 'ECDHE_ECDSA');
+      expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(client.result().keyingMaterial);
+    },
+  );
 
   it('application data flows both ways', async () => {
     const listener = await ourServer({ credential: loadPemCredential(ecSelf.cert, ecSelf.key) });

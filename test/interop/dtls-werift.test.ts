@@ -3,24 +3,24 @@
  * directions, with mutual fingerprint authentication (the WebRTC model) and both SRTP profiles
  * werift implements (SRTP_AES128_CM_SHA1_80, SRTP_AEAD_AES_128_GCM).
  */
-import { type Socket, createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import {
-  type GeneratedCertificate,
-  SRTP_PROFILES,
   createFingerprintVerifier,
   fingerprintOf,
+  type GeneratedCertificate,
   generateCertificate,
   parsePemCertificates,
+  SRTP_PROFILES,
 } from '@rtcwire/dtls';
-import { DtlsListener, connectDtls } from '@rtcwire/node';
+import { connectDtls, DtlsListener } from '@rtcwire/node';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CipherContext,
-  DtlsClient as WeriftDtlsClient,
-  DtlsServer as WeriftDtlsServer,
   HashAlgorithm,
   NamedCurveAlgorithm,
   SignatureAlgorithm,
+  DtlsClient as WeriftDtlsClient,
+  DtlsServer as WeriftDtlsServer,
 } from 'werift';
 
 interface WeriftCert {

@@ -5,16 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  type DtlsCredential,
-  type PeerVerifier,
-  SRTP_PROFILES,
   createAcceptAnyVerifier,
   createFingerprintVerifier,
   createPkiVerifier,
+  type DtlsCredential,
   generateCertificate,
   loadPemCredential,
+  type PeerVerifier,
+  SRTP_PROFILES,
 } from '@rtcwire/dtls';
-import { type ParsedArgs, intOption } from '../args.js';
+import { intOption, type ParsedArgs } from '../args.js';
 import { UsageError } from '../command.js';
 
 export const DTLS_OPTION_SPEC = {

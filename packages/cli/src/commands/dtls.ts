@@ -3,7 +3,7 @@
  * what was negotiated (suite, group, SRTP profile, EXTRACTOR-dtls_srtp keying material, peer
  * identity) — one JSON line with --json. A failed handshake exits 1 with one line naming the alert.
  */
-import { type SocketAddress, formatAddress } from '@rtcwire/common';
+import { formatAddress, type SocketAddress } from '@rtcwire/common';
 import {
   type DtlsClientOptions,
   type DtlsConnectionInfo,
@@ -12,11 +12,11 @@ import {
   srtpKeyingMaterialLength,
   srtpProfileById,
 } from '@rtcwire/dtls';
-import { DtlsListener, type DtlsSession, connectDtls } from '@rtcwire/node';
-import { type ParsedArgs, intOption, parseArgs, parseHostPort } from '../args.js';
+import { connectDtls, DtlsListener, type DtlsSession } from '@rtcwire/node';
+import { intOption, type ParsedArgs, parseArgs, parseHostPort } from '../args.js';
 import { type CliIo, type Command, CommandError, UsageError } from '../command.js';
 import { resolveHost } from '../resolve-host.js';
-import { type CommonDtlsSettings, DTLS_OPTION_SPEC, commonSettings } from './dtls-options.js';
+import { type CommonDtlsSettings, commonSettings, DTLS_OPTION_SPEC } from './dtls-options.js';
 
 const USAGE = `Usage: rtcwire dtls connect HOST:PORT [options]
        rtcwire dtls listen HOST:PORT [options] [--require-client-cert] [--once]

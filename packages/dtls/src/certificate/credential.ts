@@ -1,7 +1,7 @@
 /**
  * A local identity for the handshake: the certificate chain (leaf first, DER) and its private key.
  */
-import { KeyObject, X509Certificate, type webcrypto } from 'node:crypto';
+import { KeyObject, type webcrypto, X509Certificate } from 'node:crypto';
 import { InvalidArgumentError } from '@rtcwire/common';
 import type { DtlsCredential } from '../types.js';
 import { parsePemCertificates, parsePemPrivateKey } from './pem.js';

@@ -6,12 +6,12 @@
  * Sans-IO: the wall-clock time and the random source are inputs.
  */
 import { webcrypto } from 'node:crypto';
-import { InvalidArgumentError, type RandomSource, secureRandom, toHex } from '@rtcwire/common';
 import * as x509 from '@peculiar/x509';
+import { InvalidArgumentError, type RandomSource, secureRandom, toHex } from '@rtcwire/common';
 import type { DtlsCredential } from '../types.js';
 import { credentialFromCryptoKey } from './credential.js';
-import { encodePem, exportPrivateKeyPem } from './pem.js';
 import { type FingerprintAlgorithm, fingerprintOf } from './fingerprint.js';
+import { encodePem, exportPrivateKeyPem } from './pem.js';
 
 export type CertificateKeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'rsa-2048';
 

@@ -1,29 +1,29 @@
+export { credentialFromCryptoKey, loadPemCredential } from './credential.js';
 export {
   type CertificateFingerprint,
-  type FingerprintAlgorithm,
-  FINGERPRINT_ALGORITHMS,
   computeFingerprint,
+  FINGERPRINT_ALGORITHMS,
+  type FingerprintAlgorithm,
   fingerprintMatches,
   fingerprintOf,
   formatFingerprint,
   parseFingerprint,
 } from './fingerprint.js';
 export {
-  type PemBlock,
-  decodePemBlocks,
-  encodePem,
-  exportPrivateKeyPem,
-  parsePemCertificates,
-  parsePemPrivateKey,
-} from './pem.js';
-export { credentialFromCryptoKey, loadPemCredential } from './credential.js';
-export {
   type CertificateKeyType,
   type GenerateCertificateOptions,
   type GeneratedCertificate,
   generateCertificate,
 } from './generate.js';
-export { type CertificateSummary, type ParsedCertificate, describeCertificate, parseCertificate } from './parsed.js';
+export { type CertificateSummary, describeCertificate, type ParsedCertificate, parseCertificate } from './parsed.js';
+export {
+  decodePemBlocks,
+  encodePem,
+  exportPrivateKeyPem,
+  type PemBlock,
+  parsePemCertificates,
+  parsePemPrivateKey,
+} from './pem.js';
 export {
   type CertificateAlert,
   type CertificatePurpose,
@@ -32,10 +32,10 @@ export {
   validateChain,
 } from './validate.js';
 export {
-  type FingerprintVerifierOptions,
-  type PkiVerifierOptions,
-  type WallClock,
   createAcceptAnyVerifier,
   createFingerprintVerifier,
   createPkiVerifier,
+  type FingerprintVerifierOptions,
+  type PkiVerifierOptions,
+  type WallClock,
 } from './verifier.js';

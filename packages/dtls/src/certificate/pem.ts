@@ -3,7 +3,7 @@
  * Private keys may be SEC 1 `EC PRIVATE KEY`, PKCS #1 `RSA PRIVATE KEY` or PKCS #8 `PRIVATE KEY`
  * (optionally `ENCRYPTED PRIVATE KEY` with a passphrase); node:crypto does the key decoding.
  */
-import { type KeyObject, createPrivateKey } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { InvalidArgumentError } from '@rtcwire/common';
 
 export interface PemBlock {

@@ -7,13 +7,13 @@
  * extension → unsupported_certificate, anything else → bad_certificate.
  */
 import {
+  isWithinValidity,
   KEY_USAGE_DIGITAL_SIGNATURE,
   KEY_USAGE_KEY_CERT_SIGN,
   OID_ANY_EXT_KEY_USAGE,
   OID_CLIENT_AUTH,
   OID_SERVER_AUTH,
   type ParsedCertificate,
-  isWithinValidity,
   parseCertificate,
   signatureVerifies,
 } from './parsed.js';

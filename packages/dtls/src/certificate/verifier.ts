@@ -4,6 +4,8 @@
  *   only when its fingerprint equals one signalled in SDP `a=fingerprint`.
  * - PKI mode: the peer's chain must lead to one of our trusted roots (see validate.ts).
  */
+
+import { InvalidArgumentError } from '@rtcwire/common';
 import { AlertDescription } from '../alert.js';
 import type { PeerVerifier, PeerVerifyResult } from '../types.js';
 import {
@@ -16,7 +18,6 @@ import {
 import { type ParsedCertificate, parseCertificate } from './parsed.js';
 import { parsePemCertificates } from './pem.js';
 import { type CertificatePurpose, validateChain } from './validate.js';
-import { InvalidArgumentError } from '@rtcwire/common';
 
 /** Wall-clock time source for validity checks: a fixed Date or a function read at verification time. */
 export type WallClock = Date | (() => Date);

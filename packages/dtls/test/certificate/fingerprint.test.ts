@@ -2,8 +2,8 @@ import { ParseError } from '@rtcwire/common';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type FingerprintAlgorithm,
   computeFingerprint,
+  type FingerprintAlgorithm,
   fingerprintMatches,
   fingerprintOf,
   formatFingerprint,

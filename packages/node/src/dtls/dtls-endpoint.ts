@@ -10,10 +10,10 @@ import {
   type Datagram,
   type DatagramEndpoint,
   DropCounters,
-  type Millis,
-  type SocketAddress,
   earliest,
   formatAddress,
+  type Millis,
+  type SocketAddress,
   sameAddress,
 } from '@rtcwire/common';
 import type { DtlsConnectionInfo, DtlsEvent, DtlsState } from '@rtcwire/dtls';

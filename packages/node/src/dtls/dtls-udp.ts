@@ -3,7 +3,7 @@
  * core from @rtcwire/dtls on one node:dgram socket with the node `Driver` (one timer armed for
  * the core's pollTimeout).
  */
-import { type SocketAddress, formatAddress, parseAddress } from '@rtcwire/common';
+import { formatAddress, parseAddress, type SocketAddress } from '@rtcwire/common';
 import {
   DtlsClient,
   type DtlsClientOptions,
@@ -13,8 +13,8 @@ import {
   type DtlsServerOptions,
 } from '@rtcwire/dtls';
 import { Driver, type DriverOptions } from '../driver.js';
-import { UdpTransport, type UdpBindOptions } from '../udp-transport.js';
-import { type DtlsCore, DtlsPeerEndpoint, type DtlsServerEvent, DtlsServerEndpoint } from './dtls-endpoint.js';
+import { type UdpBindOptions, UdpTransport } from '../udp-transport.js';
+import { type DtlsCore, DtlsPeerEndpoint, DtlsServerEndpoint, type DtlsServerEvent } from './dtls-endpoint.js';
 import { DtlsSession } from './dtls-session.js';
 
 export interface DtlsConnectOptions {

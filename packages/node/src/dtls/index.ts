@@ -1,9 +1,9 @@
 export {
   type DtlsCore,
   DtlsPeerEndpoint,
-  type DtlsServerEvent,
   DtlsServerEndpoint,
   type DtlsServerEndpointOptions,
+  type DtlsServerEvent,
 } from './dtls-endpoint.js';
 export { DtlsSession } from './dtls-session.js';
-export { type DtlsConnectOptions, type DtlsListenOptions, DtlsListener, connectDtls } from './dtls-udp.js';
+export { connectDtls, type DtlsConnectOptions, DtlsListener, type DtlsListenOptions } from './dtls-udp.js';

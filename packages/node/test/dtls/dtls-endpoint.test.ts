@@ -1,7 +1,7 @@
 import { type Datagram, socketAddress } from '@rtcwire/common';
-import { DtlsClient, DtlsServer, createFingerprintVerifier, generateCertificate } from '@rtcwire/dtls';
+import { createFingerprintVerifier, DtlsClient, DtlsServer, generateCertificate } from '@rtcwire/dtls';
 import { describe, expect, it } from 'vitest';
-import { DtlsPeerEndpoint, type DtlsServerEvent, DtlsServerEndpoint } from '../../src/dtls/index.js';
+import { DtlsPeerEndpoint, DtlsServerEndpoint, type DtlsServerEvent } from '../../src/dtls/index.js';
 
 const serverAddr = socketAddress('10.0.0.1', 5000);
 const clientA = socketAddress('10.0.0.2', 6000);

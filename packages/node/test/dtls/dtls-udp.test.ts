@@ -1,13 +1,13 @@
 import {
   AlertDescription,
+  createFingerprintVerifier,
   DtlsError,
   type DtlsServerOptions,
-  createFingerprintVerifier,
-  generateCertificate,
   type GeneratedCertificate,
+  generateCertificate,
 } from '@rtcwire/dtls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DtlsListener, type DtlsSession, connectDtls } from '../../src/dtls/index.js';
+import { connectDtls, DtlsListener, type DtlsSession } from '../../src/dtls/index.js';
 
 let serverCert: GeneratedCertificate;
 let clientCert: GeneratedCertificate;
