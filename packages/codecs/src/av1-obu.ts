@@ -119,9 +119,18 @@ export interface Av1SequenceHeader {
   readonly profile: number;
   readonly stillPicture: boolean;
   readonly reducedStillPictureHeader: boolean;
+  /** seq_level_idx and seq_tier of operating point 0. */
   readonly level: number;
+  readonly tier: number;
   readonly maxWidth: number;
   readonly maxHeight: number;
+  /** color_config (§5.5.2). */
+  readonly highBitdepth: boolean;
+  readonly twelveBit: boolean;
+  readonly monochrome: boolean;
+  readonly subsamplingX: number;
+  readonly subsamplingY: number;
+  readonly chromaSamplePosition: number;
 }
 
 export function parseAv1SequenceHeader(payload: Uint8Array): Av1SequenceHeader {
@@ -130,6 +139,7 @@ export function parseAv1SequenceHeader(payload: Uint8Array): Av1SequenceHeader {
   const stillPicture = r.bit() === 1;
   const reduced = r.bit() === 1;
   let level = 0;
+  let tier = 0;
   if (reduced) level = r.bits(5);
   else {
     let bufferDelayLength = 0;
@@ -149,8 +159,11 @@ export function parseAv1SequenceHeader(payload: Uint8Array): Av1SequenceHeader {
     for (let i = 0; i < operatingPoints; i++) {
       r.skip(12); // operating_point_idc
       const seqLevel = r.bits(5);
-      if (i === 0) level = seqLevel;
-      if (seqLevel > 7) r.bit(); // seq_tier
+      const seqTier = seqLevel > 7 ? r.bit() : 0;
+      if (i === 0) {
+        level = seqLevel;
+        tier = seqTier;
+      }
       if (decoderModelInfo && r.bit()) r.skip(2 * bufferDelayLength + 1);
       if (initialDisplayDelay && r.bit()) r.skip(4);
     }
@@ -159,7 +172,88 @@ export function parseAv1SequenceHeader(payload: Uint8Array): Av1SequenceHeader {
   const heightBits = r.bits(4) + 1;
   const maxWidth = r.bits(widthBits) + 1;
   const maxHeight = r.bits(heightBits) + 1;
-  return { profile, stillPicture, reducedStillPictureHeader: reduced, level, maxWidth, maxHeight };
+  if (!reduced && r.bit()) r.skip(4 + 3); // frame_id_numbers_present_flag → id lengths
+  r.skip(3); // use_128x128_superblock, enable_filter_intra, enable_intra_edge_filter
+  if (!reduced) {
+    r.skip(4); // interintra, masked compound, warped motion, dual filter
+    const orderHint = r.bit();
+    if (orderHint) r.skip(2); // enable_jnt_comp, enable_ref_frame_mvs
+    const forceScreenContent = r.bit() ? 2 : r.bit(); // seq_choose_screen_content_tools
+    if (forceScreenContent > 0 && !r.bit()) r.bit(); // seq_choose_integer_mv, seq_force_integer_mv
+    if (orderHint) r.skip(3); // order_hint_bits_minus_1
+  }
+  r.skip(3); // enable_superres, enable_cdef, enable_restoration
+  // color_config (§5.5.2)
+  const highBitdepth = r.bit() === 1;
+  const twelveBit = profile === 2 && highBitdepth ? r.bit() === 1 : false;
+  const monochrome = profile === 1 ? false : r.bit() === 1;
+  let cp = 2;
+  let tc = 2;
+  let mc = 2;
+  if (r.bit()) {
+    cp = r.bits(8);
+    tc = r.bits(8);
+    mc = r.bits(8);
+  }
+  let subsamplingX = 1;
+  let subsamplingY = 1;
+  let chromaSamplePosition = 0;
+  if (monochrome)
+    r.bit(); // color_range
+  else if (cp === 1 && tc === 13 && mc === 0) {
+    subsamplingX = 0; // sRGB: 4:4:4
+    subsamplingY = 0;
+  } else {
+    r.bit(); // color_range
+    if (profile === 1) {
+      subsamplingX = 0;
+      subsamplingY = 0;
+    } else if (profile === 2) {
+      if (twelveBit) {
+        subsamplingX = r.bit();
+        subsamplingY = subsamplingX ? r.bit() : 0;
+      } else subsamplingY = 0;
+    }
+    if (subsamplingX && subsamplingY) chromaSamplePosition = r.bits(2);
+  }
+  return {
+    profile,
+    stillPicture,
+    reducedStillPictureHeader: reduced,
+    level,
+    tier,
+    maxWidth,
+    maxHeight,
+    highBitdepth,
+    twelveBit,
+    monochrome,
+    subsamplingX,
+    subsamplingY,
+    chromaSamplePosition,
+  };
+}
+
+/**
+ * AV1CodecConfigurationRecord ("av1C", AV1-ISOBMFF §2.3.3): the CodecPrivate of AV1 in Matroska /
+ * WebM and MP4. Four bytes from the sequence header, then the sequence header OBU itself.
+ */
+export function buildAv1CodecConfigurationRecord(sequenceHeader: Obu): Uint8Array {
+  const s = parseAv1SequenceHeader(sequenceHeader.payload);
+  const obu = joinObus([sequenceHeader]);
+  const out = new Uint8Array(4 + obu.byteLength);
+  out[0] = 0x81; // marker, version 1
+  out[1] = (s.profile << 5) | s.level;
+  out[2] =
+    (s.tier << 7) |
+    (s.highBitdepth ? 0x40 : 0) |
+    (s.twelveBit ? 0x20 : 0) |
+    (s.monochrome ? 0x10 : 0) |
+    (s.subsamplingX << 3) |
+    (s.subsamplingY << 2) |
+    s.chromaSamplePosition;
+  out[3] = 0; // no initial_presentation_delay
+  out.set(obu, 4);
+  return out;
 }
 
 /**

@@ -9,7 +9,15 @@ import {
   encodeAv1AggregationHeader,
   inspectAv1TemporalUnit,
 } from '../src/av1.js';
-import { joinObus, leb128Size, ObuType, readLeb128, splitObus, writeLeb128 } from '../src/av1-obu.js';
+import {
+  buildAv1CodecConfigurationRecord,
+  joinObus,
+  leb128Size,
+  ObuType,
+  readLeb128,
+  splitObus,
+  writeLeb128,
+} from '../src/av1-obu.js';
 import { assemble, fixture, frames, ivfFrames, shuffleWithin, toPackets } from './helpers.js';
 
 const av1 = ivfFrames(fixture('av1.ivf'));
@@ -45,6 +53,19 @@ describe('AV1 OBUs and LEB128', () => {
       reducedStillPictureHeader: false,
     });
     expect(av1.map((tu) => inspectAv1TemporalUnit(splitObus(tu)).keyframe)).toEqual(av1.map((_, i) => i % 10 === 0));
+  });
+});
+
+describe('AV1 codec configuration record', () => {
+  it('matches the av1C ffmpeg writes for the fixture', () => {
+    // ffmpeg -i av1.ivf -c copy av1.mp4; bytes of its av1C box.
+    const seq = splitObus(av1[0]!).find((o) => o.type === ObuType.sequenceHeader)!;
+    expect(buildAv1CodecConfigurationRecord(seq)).toEqual(fromHex('81000c000a0b000000043cffbcdaf90040'));
+    expect(inspectAv1TemporalUnit([seq]).sequenceHeader).toMatchObject({
+      subsamplingX: 1,
+      subsamplingY: 1,
+      highBitdepth: false,
+    });
   });
 });
 
