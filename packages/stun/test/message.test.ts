@@ -181,4 +181,16 @@ describe('integrity and fingerprint', () => {
     expect(toHex(raw.subarray(raw.byteLength - 20))).toBe(toHex(new Uint8Array(mac)));
     expect((covered[2] as number) * 256 + (covered[3] as number)).toBe(raw.byteLength - 20);
   });
+
+  it('FINGERPRINT must be last: attributes after it are dropped and the check fails', () => {
+    const raw = encodeStunMessage(base, { fingerprint: true });
+    const extra = fromHex('80220004' + '61626364');
+    const longer = new Uint8Array([...raw, ...extra]);
+    longer[3] = (longer[3] as number) + extra.byteLength;
+    const msg = decodeStunMessage(longer);
+    expect(msg.attributes.at(-1)?.type).toBe(AttrType.FINGERPRINT);
+    expect(getAttribute(msg, Attr.SOFTWARE)).toBeUndefined();
+    expect(verifyFingerprint(raw)).toBe(true);
+    expect(verifyFingerprint(longer)).toBe(false);
+  });
 });
