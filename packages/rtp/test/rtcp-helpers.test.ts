@@ -85,6 +85,35 @@ describe('transport-cc builder', () => {
     expect(transportCcArrivals(fbs[1] as never)[0]?.arrivalTimeUs).toBe(10_000_000);
   });
 
+  it('splits at maxPacketStatusCount, keeping losses and the sequence continuous', () => {
+    const packets = Array.from({ length: 10 }, (_, i) => ({
+      sequence: (65530 + i) & 0xffff,
+      arrivalTimeUs: i % 4 === 1 ? undefined : 1_000_000 + i * 1000,
+    }));
+    const fbs = buildTransportCcFeedback({
+      senderSsrc: 1,
+      mediaSsrc: 2,
+      feedbackPacketCount: 0,
+      packets,
+      maxPacketStatusCount: 4,
+    });
+    expect(fbs.map((f) => [f.baseSequence, f.deltas.length, f.feedbackPacketCount])).toEqual([
+      [65530, 4, 0],
+      [65534, 4, 1],
+      [2, 2, 2],
+    ]);
+    expect(fbs.flatMap(transportCcArrivals)).toEqual(packets);
+    expect(() =>
+      buildTransportCcFeedback({
+        senderSsrc: 1,
+        mediaSsrc: 2,
+        feedbackPacketCount: 0,
+        packets,
+        maxPacketStatusCount: 0,
+      }),
+    ).toThrow(InvalidArgumentError);
+  });
+
   it('rejects out-of-order input', () => {
     const packets = [
       { sequence: 5, arrivalTimeUs: 0 },

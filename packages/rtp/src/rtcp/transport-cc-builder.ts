@@ -24,13 +24,23 @@ export interface TwccBuildOptions {
   readonly feedbackPacketCount: number;
   /** Arrivals in sequence order (they may cross the 16-bit wrap); gaps count as lost. */
   readonly packets: readonly TwccArrival[];
+  /**
+   * Most packets one message may report (default 0xffff). Receive deltas take up to 2 bytes per
+   * packet, so about 500 keeps a message within a 1200-byte MTU.
+   */
+  readonly maxPacketStatusCount?: number;
 }
 
 /**
  * Build feedback messages for `packets`. Usually one; a new message starts whenever a receive
- * delta does not fit the signed 16-bit field (gaps over ~8 s), as libwebrtc does.
+ * delta does not fit the signed 16-bit field (gaps over ~8 s), as libwebrtc does, or when
+ * `maxPacketStatusCount` is reached.
  */
 export function buildTransportCcFeedback(options: TwccBuildOptions): TransportCcFeedback[] {
+  const maxCount = options.maxPacketStatusCount ?? 0xffff;
+  if (!Number.isInteger(maxCount) || maxCount < 1 || maxCount > 0xffff) {
+    throw new InvalidArgumentError(`maxPacketStatusCount ${maxCount} outside 1-65535`);
+  }
   const out: TransportCcFeedback[] = [];
   const packets = options.packets;
   let feedbackPacketCount = options.feedbackPacketCount & 0xff;
@@ -49,6 +59,7 @@ export function buildTransportCcFeedback(options: TwccBuildOptions): TransportCc
       if (index < deltas.length) {
         throw new InvalidArgumentError(`TWCC packets out of order at sequence ${p.sequence}`);
       }
+      if (index >= maxCount) break;
       if (p.arrivalTimeUs === undefined) {
         while (deltas.length <= index) deltas.push(null);
         continue;
