@@ -224,7 +224,18 @@ function ivfFrames(file: Uint8Array): Uint8Array[] {
   return out;
 }
 
-/** We send `loops` passes over the fixture at 30 fps; ffmpeg decodes `want` frames from the SDP. */
+/** Wait until some process has bound UDP `port` on this host (Linux /proc/net/udp). */
+async function udpPortBound(port: number, timeoutMs: number): Promise<void> {
+  const suffix = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (let waited = 0; waited < timeoutMs; waited += 50) {
+    const table = readFileSync('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing bound UDP port ${port} within ${timeoutMs} ms`);
+}
+
+/** We send the fixture (looped) at 30 fps; ffmpeg must decode `want` frames from the SDP. */
 async function sendToFfmpeg(source: Uint8Array[], packetizer: Packetizer, sdpMedia: string[], want: number) {
   const port = await freePort();
   const { key, salt, base64 } = newKey();
@@ -258,7 +269,7 @@ async function sendToFfmpeg(source: Uint8Array[], packetizer: Packetizer, sdpMed
     ],
     30_000,
   );
-  await new Promise((r) => setTimeout(r, 1500)); // let ffmpeg open its socket
+  await udpPortBound(port, 15_000); // ffmpeg listens before we send a single packet
   const sock = createSocket('udp4');
   const srtp = new SrtpProtectContext('AES_CM_128_HMAC_SHA1_80', key, salt);
   const seq = new RtpSequencer(packetizer, {
