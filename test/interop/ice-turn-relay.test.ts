@@ -74,5 +74,6 @@ describe('ICE through a TURN relay (coturn)', () => {
     const l = await atLeft;
     expect(new TextDecoder().decode(r.type === 'data' ? r.data : undefined)).toBe('left to right');
     expect(new TextDecoder().decode(l.type === 'data' ? l.data : undefined)).toBe('right to left');
+    for (const side of [left, right]) expect(side.driver.drops.toJSON()).toEqual({});
   });
 });

@@ -17,6 +17,11 @@ export interface DriverOptions {
   readonly logger?: Logger;
 }
 
+/** handleTimeout passes in one timer callback while the core keeps reporting work due now. */
+const IMMEDIATE_PASSES = 4;
+/** Wait before re-firing for a deadline that still did not move forward after those passes. */
+const STALE_RETRY_MS = 10;
+
 type TypeOf<E> = E extends { readonly type: infer T extends string } ? T : never;
 type Listener<E> = (event: E) => void;
 
@@ -267,8 +272,22 @@ export class Driver<E> {
     this.timer = undefined;
     this.armedAt = undefined;
     if (this.closed) return;
-    this.endpoint.handleTimeout(this.clock.now());
-    this.flush();
+    // A core may queue work during handleTimeout that is due at once (its deadline is then `now`):
+    // serve that right away, a few passes at most.
+    let now = this.clock.now();
+    for (let pass = 0; pass < IMMEDIATE_PASSES; pass++) {
+      this.endpoint.handleTimeout(now);
+      this.flush();
+      if (this.closed || this.armedAt === undefined || this.armedAt > now) return;
+      this.disarm();
+      now = this.clock.now();
+    }
+    // Still due after several passes: the core does not advance its deadline (a bug). Back off so
+    // it cannot spin the event loop, and count it.
+    this.drops.add('stale-deadline');
+    this.log.warn('endpoint deadline does not advance after handleTimeout', { now });
+    this.armedAt = now;
+    this.timer = this.timers.set(() => this.fire(), STALE_RETRY_MS);
   }
 }
 

@@ -83,6 +83,38 @@ describe('Driver timer', () => {
     expect(timers.only().delayMs).toBe(1);
   });
 
+  it('serves work that becomes due during handleTimeout at once, without a new timer', () => {
+    const { timers, endpoint, clock, driver } = setup(100);
+    let queued = false;
+    endpoint.handleTimeout = (now) => {
+      endpoint.timeouts.push(now);
+      // First pass queues work due immediately (deadline = now); the second pass does it.
+      endpoint.deadline = queued ? 300 : now;
+      queued = true;
+    };
+    clock.advanceTo(100);
+    timers.fire();
+    expect(endpoint.timeouts).toEqual([100, 100]);
+    expect(timers.only().delayMs).toBe(200);
+    expect(driver.drops.get('stale-deadline')).toBe(0);
+  });
+
+  it('backs off instead of spinning when the endpoint never advances its deadline', () => {
+    const { timers, endpoint, clock, driver } = setup(100);
+    endpoint.handleTimeout = (now) => {
+      endpoint.timeouts.push(now); // buggy core: the deadline stays at 100
+    };
+    clock.advanceTo(100);
+    timers.fire();
+    expect(endpoint.timeouts).toEqual([100, 100, 100, 100]);
+    expect(timers.only().delayMs).toBe(10);
+    expect(driver.drops.get('stale-deadline')).toBe(1);
+    clock.advanceTo(110);
+    timers.fire();
+    expect(endpoint.timeouts).toHaveLength(8);
+    expect(timers.only().delayMs).toBe(10);
+  });
+
   it('close() clears the timer and ignores later input', async () => {
     const { timers, driver, a, endpoint } = setup(100);
     await driver.close();
