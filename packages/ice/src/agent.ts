@@ -340,6 +340,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     }
     this.relays.handleTimeout(now);
     for (const t of expired) this.onTransactionTimeout(t);
+    // Nominate before pacing so a nomination that became due is sent now, not left as a stale deadline.
+    this.maybeNominate(now);
     if (!this.lite && this.remote && now >= this.nextCheckMs) this.sendNextCheck(now);
     if (this.selected && !this.lite && this.consent.nextCheckMs !== undefined && now >= this.consent.nextCheckMs) {
       this.sendConsentCheck(now);

@@ -30,6 +30,11 @@ export interface Attachment<E> {
   readonly events: { readonly atMs: number; readonly event: E }[];
   sent: number;
   received: number;
+  /**
+   * Times the endpoint still reported a deadline at or before `now` right after `handleTimeout(now)`
+   * (the node driver treats that as a bug too). The simulator tolerates it; tests can assert zero.
+   */
+  staleDeadlines: number;
 }
 
 export interface AttachOptions<E> {
@@ -130,6 +135,7 @@ export class Network {
       events: [],
       sent: 0,
       received: 0,
+      staleDeadlines: 0,
       onEvent: options.onEvent as ((event: unknown, nowMs: number) => void) | undefined,
     };
     for (const a of options.addresses ?? []) {
@@ -201,6 +207,8 @@ export class Network {
       if (t !== undefined && t <= this.nowMs) {
         a.endpoint.handleTimeout(this.nowMs);
         this.drain(a);
+        const again = a.endpoint.pollTimeout();
+        if (again !== undefined && again <= this.nowMs) a.staleDeadlines++;
       }
     }
   }

@@ -53,6 +53,7 @@ describe('Network.runUntil', () => {
     expect(attB.sent).toBe(1501);
     expect(net.stats.sent).toBe(3002);
     expect(attA.events.length + attB.events.length).toBe(net.stats.delivered);
+    expect(attA.staleDeadlines + attB.staleDeadlines).toBe(0);
     // Only the last pings of each side can still be on the wire.
     expect(countInFlight(net)).toBeGreaterThan(0);
     expect(countInFlight(net)).toBeLessThanOrEqual(4);
@@ -81,8 +82,9 @@ describe('Network.runUntil', () => {
       pollEvent: () => undefined,
       pollTimeout: () => 5,
     };
-    net.attach(h, stuck);
+    const att = net.attach(h, stuck);
     expect(() => net.runUntil(100)).toThrow(/no progress/);
+    expect(att.staleDeadlines).toBeGreaterThan(0);
   });
 });
 

@@ -137,6 +137,13 @@ export function stateSequence(att: Attachment<IceEvent>): IceConnectionState[] {
   return att.events.flatMap((e) => (e.event.type === 'state' ? [e.event.state] : []));
 }
 
+/** The agents never left a deadline at or before `now` after handling a timeout (the node driver flags that). */
+export function expectNoStaleDeadlines(...sides: readonly Side[]): void {
+  for (const s of sides) {
+    if (s.att.staleDeadlines !== 0) throw new Error(`${s.att.name}: ${s.att.staleDeadlines} stale deadline(s)`);
+  }
+}
+
 /** Check that a state sequence follows the W3C order new → checking → connected → completed. */
 export function assertW3cOrder(states: readonly IceConnectionState[]): void {
   const rank: Partial<Record<IceConnectionState, number>> = { checking: 1, connected: 2, completed: 3 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertW3cOrder, twoAgents } from './harness.js';
+import { assertW3cOrder, expectNoStaleDeadlines, twoAgents } from './harness.js';
 
 describe('ICE lite (RFC 8445 §2.5)', () => {
   it.each([true, false])('a full agent (initially controlling: %s) connects to a lite agent', (controlling) => {
@@ -15,6 +15,7 @@ describe('ICE lite (RFC 8445 §2.5)', () => {
     expect(b.agent.controlling).toBe(false);
     assertW3cOrder(a.states());
     assertW3cOrder(b.states());
+    expectNoStaleDeadlines(a, b);
     // The lite agent has only host candidates and never sent a check of its own.
     expect(b.agent.localCandidates.map((c) => c.type)).toEqual(['host']);
     expect(b.agent.selectedPair?.remoteAddress.address).toBe('192.0.2.1');

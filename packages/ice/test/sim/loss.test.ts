@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertW3cOrder, twoAgents } from './harness.js';
+import { assertW3cOrder, expectNoStaleDeadlines, twoAgents } from './harness.js';
 
 describe('lossy path', () => {
   it.each([21, 22, 23])('connects with 30 percent loss each way behind NATs (seed %d)', (seed) => {
@@ -12,6 +12,7 @@ describe('lossy path', () => {
     expect(net.runUntil(bothIn('connected', 'completed'), 30_000)).toBe(true);
     assertW3cOrder(a.states());
     assertW3cOrder(b.states());
+    expectNoStaleDeadlines(a, b);
     expect(net.stats.dropped.get('loss')).toBeGreaterThan(0);
     // Consent survives 30 s of loss (it may dip into disconnected): retransmitted checks get through.
     net.runFor(30_000);
@@ -45,6 +46,7 @@ describe('lossy path', () => {
     expect(net.stats.dropped.get('burst-loss')).toBeGreaterThan(0);
     assertW3cOrder(a.states());
     assertW3cOrder(b.states());
+    expectNoStaleDeadlines(a, b);
     // Duplicated responses are dropped as unknown transactions, never misread.
     expect(
       a.agent.drops.get('response-unknown-transaction') + b.agent.drops.get('response-unknown-transaction'),

@@ -1,6 +1,6 @@
 import type { NatType } from '@rtcwire/netsim';
 import { describe, expect, it } from 'vitest';
-import { assertW3cOrder, twoAgents } from './harness.js';
+import { assertW3cOrder, expectNoStaleDeadlines, twoAgents } from './harness.js';
 
 const TRAVERSABLE: [NatType, NatType][] = [
   ['full-cone', 'full-cone'],
@@ -24,6 +24,7 @@ describe('NAT traversal with STUN', () => {
     expect(net.runUntil(bothIn('completed'), 20_000)).toBe(true);
     assertW3cOrder(a.states());
     assertW3cOrder(b.states());
+    expectNoStaleDeadlines(a, b);
     expect(a.states().slice(0, 3)).toEqual(['checking', 'connected', 'completed']);
     // Both sides learnt a server-reflexive candidate from the STUN server.
     expect(a.agent.localCandidates.map((c) => c.type)).toContain('srflx');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertW3cOrder, twoAgents } from './harness.js';
+import { assertW3cOrder, expectNoStaleDeadlines, twoAgents } from './harness.js';
 
 const selectedCount = (events: readonly { event: { type: string } }[]) =>
   events.filter((e) => e.event.type === 'selected-pair').length;
@@ -54,6 +54,7 @@ describe('ICE restart (RFC 8445 §9)', () => {
       'completed',
     ]);
     assertW3cOrder(b.states());
+    expectNoStaleDeadlines(a, b);
     expect(a.agent.send(Uint8Array.of(7))).toBe(true);
     net.runFor(500);
     expect(b.received()).toEqual([Uint8Array.of(7)]);

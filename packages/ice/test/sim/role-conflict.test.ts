@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertW3cOrder, twoAgents } from './harness.js';
+import { assertW3cOrder, expectNoStaleDeadlines, twoAgents } from './harness.js';
 
 describe('role conflict (RFC 8445 §7.3.1.1)', () => {
   it.each([
@@ -18,6 +18,7 @@ describe('role conflict (RFC 8445 §7.3.1.1)', () => {
     expect(roleEvents).toHaveLength(1);
     assertW3cOrder(a.states());
     assertW3cOrder(b.states());
+    expectNoStaleDeadlines(a, b);
     expect(a.agent.selectedPair?.remoteAddress).toEqual(b.local);
     expect(b.agent.selectedPair?.remoteAddress).toEqual(a.local);
   });

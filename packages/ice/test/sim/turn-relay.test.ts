@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertW3cOrder, TURN_CONFIG, twoAgents } from './harness.js';
+import { assertW3cOrder, expectNoStaleDeadlines, TURN_CONFIG, twoAgents } from './harness.js';
 
 describe('relayed candidates through TURN', () => {
   it.each([
@@ -15,6 +15,7 @@ describe('relayed candidates through TURN', () => {
     expect(net.runUntil(bothIn('completed'), 60_000)).toBe(true);
     assertW3cOrder(a.states());
     assertW3cOrder(b.states());
+    expectNoStaleDeadlines(a, b);
     expect(a.agent.localCandidates.map((c) => c.type)).toContain('relay');
     const relay = a.agent.localCandidates.find((c) => c.type === 'relay');
     expect(relay?.address).toBe('198.51.100.2');
