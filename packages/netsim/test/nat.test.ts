@@ -139,4 +139,22 @@ describe('hosts behind the same NAT', () => {
     expect(s.client.received.map((r) => seqOf(r.datagram))).toEqual([2]);
     expect(s.client.received[0]?.datagram.remote.address).toBe('192.0.2.100');
   });
+
+  it("leaves a NATed host's IPv6 address untranslated and reachable (the NAT only handles IPv4)", () => {
+    const net = new Network({ seed: 9 });
+    const nat = net.addNat('nat', '192.0.2.100', { type: 'symmetric' });
+    const v6 = socketAddress('2001:db8::5', 5000);
+    const inside = net.addHost('inside', { addresses: ['10.0.0.5', v6.address], nat });
+    const server = socketAddress('2001:db8:ffff::1', 3478);
+    const out = net.addHost('server', { addresses: [server.address] });
+    const client = new Probe();
+    const peer = new Probe();
+    net.attach(inside, client, { addresses: [v6] });
+    net.attach(out, peer, { addresses: [server] });
+    client.send(v6, server, seqPayload(1));
+    peer.send(server, v6, seqPayload(2));
+    net.runUntil(100);
+    expect(peer.received[0]?.datagram.remote).toEqual(v6);
+    expect(client.received.map((r) => seqOf(r.datagram))).toEqual([2]);
+  });
 });
