@@ -170,7 +170,10 @@ export function writeHeaderExtensions(
       out[at++] = e.id;
       out[at++] = len;
     }
-    out.set(e.data, at);
+    // A byte loop beats TypedArray#set for the few bytes an element carries.
+    const data = e.data;
+    if (len <= 16) for (let k = 0; k < len; k++) out[at + k] = data[k] as number;
+    else out.set(data, at);
     at += len;
   }
   while ((at - offset) & 3) out[at++] = 0;
