@@ -241,6 +241,38 @@ describe('rtcwire dtls (CLI process)', { timeout: 120_000 }, () => {
     expect(strict.stderr()).toMatch(/handshake failed: unknown_ca .*self-signed/);
   });
 
+  it('connect --psk-identity --psk --cipher → openssl s_server -psk -nocert', async () => {
+    const server = await startOpensslServer({
+      noCert: true,
+      psk: { identity: 'cli-device', keyHex: '0102030405060708090a0b0c0d0e0f10' },
+      cipher: 'PSK-AES128-CCM8',
+      keyingMaterialLength: 60,
+    });
+    opensslProcesses.push(server);
+    const run = rtcwire([
+      'dtls',
+      'connect',
+      `127.0.0.1:${server.port}`,
+      '--psk-identity',
+      'cli-device',
+      '--psk',
+      '0102030405060708090a0b0c0d0e0f10',
+      '--cipher',
+      'TLS_PSK_WITH_AES_128_CCM_8',
+      '--json',
+    ]);
+    expect(await run.exited).toBe(0);
+    const result = JSON.parse(run.stdout().trim());
+    expect(result).toMatchObject({
+      cipherSuite: 'TLS_PSK_WITH_AES_128_CCM_8',
+      group: null,
+      pskIdentity: 'cli-device',
+      peerFingerprint: null,
+    });
+    await server.waitFor(/CIPHER is PSK-AES128-CCM8/);
+    expect(run.stderr()).not.toMatch(/warning/);
+  });
+
   it('usage errors exit 2', async () => {
     const run = rtcwire(['dtls', 'connect', '127.0.0.1:1', '--psk', 'abc']);
     expect(await run.exited).toBe(2);

@@ -296,6 +296,52 @@ describe('PKI: root → intermediate → leaf, mutual authentication', () => {
   });
 });
 
+describe('small MTU: handshake messages fragmented both ways', () => {
+  const chain = () => loadPemCredential(serverLeaf.cert + inter.cert, serverLeaf.key);
+
+  it('openssl s_client -mtu 400 → rtcwire server (mtu 400) with a chain and client RSA certificate', async () => {
+    const listener = await ourServer({
+      credential: chain(),
+      mtu: 400,
+      clientAuth: 'require',
+      verifyPeer: createPkiVerifier({ trusted: [root.cert], purpose: 'clientAuth', now: () => new Date() }),
+    });
+    const accepted = listener.accept();
+    const client = opensslClient(listener.local.port, {
+      mtu: 400,
+      cert: clientLeaf.certPath,
+      key: clientLeaf.keyPath,
+      certChain: inter.certPath,
+      caFile: root.certPath,
+      verify: 'require',
+      keyingMaterialLength: 60,
+    });
+    const session = await accepted;
+    await client.waitFor(/Keying material: [0-9A-F]+/);
+    expect(session.info?.peerSubject).toBe('CN=client.test');
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(client.result().keyingMaterial);
+  });
+
+  it('rtcwire client (mtu 400) → openssl s_server -mtu 400', async () => {
+    const server = await opensslServer({
+      mtu: 400,
+      cert: rsaSelf.certPath,
+      key: rsaSelf.keyPath,
+      verify: 'require',
+      caFile: root.certPath,
+      keyingMaterialLength: 60,
+    });
+    const session = await ourClient(server.port, {
+      mtu: 400,
+      credential: loadPemCredential(clientLeaf.cert + inter.cert, clientLeaf.key),
+      verifyPeer: createAcceptAnyVerifier(),
+    });
+    await server.waitFor(/Keying material: [0-9A-F]+/);
+    expect(server.output()).toMatch(/depth=0 CN = client.test/);
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(server.result().keyingMaterial);
+  });
+});
+
 describe('PSK suites with openssl -psk', () => {
   const key = '00112233445566778899aabbccddeeff';
   const identity = 'rtcwire-device';

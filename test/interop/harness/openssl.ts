@@ -34,7 +34,7 @@ export interface OpensslDtlsOptions {
   readonly cipher?: string;
   /** Server without a certificate (PSK only). */
   readonly noCert?: boolean;
-  /** `-mtu` plus `-no_query_mtu`. */
+  /** `-mtu` (link MTU; OpenSSL then stops querying the socket for it). */
   readonly mtu?: number;
   /** Print handshake states and alerts (`-state`); on by default. */
   readonly state?: boolean;
@@ -83,7 +83,7 @@ function commonArgs(o: OpensslDtlsOptions): string[] {
   if (o.keyingMaterialLength)
     args.push('-keymatexport', 'EXTRACTOR-dtls_srtp', '-keymatexportlen', String(o.keyingMaterialLength));
   if (o.cipher) args.push('-cipher', o.cipher);
-  if (o.mtu) args.push('-mtu', String(o.mtu), '-no_query_mtu');
+  if (o.mtu) args.push('-mtu', String(o.mtu));
   return args;
 }
 
