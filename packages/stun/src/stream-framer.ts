@@ -34,14 +34,12 @@ export class StreamFramer {
       const len = ((buf[at + 2] as number) << 8) | (buf[at + 3] as number);
       if (b0 < 0x40) {
         if ((len & 3) !== 0) this.fail('stream_bad_stun_length', `STUN length ${len} not a multiple of 4`, at + 2);
+        // Check the cookie as soon as it is here, so a desynchronised stream fails early.
+        if (buf.byteLength - at >= 8 && readU32(buf, at + 4) !== MAGIC_COOKIE) {
+          this.fail('stream_bad_cookie', 'STUN magic cookie mismatch', at + 4);
+        }
         const total = STUN_HEADER_LENGTH + len;
         if (buf.byteLength - at < total) break;
-        const cookie =
-          (buf[at + 4] as number) * 2 ** 24 +
-          ((buf[at + 5] as number) << 16) +
-          ((buf[at + 6] as number) << 8) +
-          (buf[at + 7] as number);
-        if (cookie !== MAGIC_COOKIE) this.fail('stream_bad_cookie', 'STUN magic cookie mismatch', at + 4);
         frames.push({ kind: 'stun', bytes: buf.subarray(at, at + total) });
         at += total;
       } else if (b0 < 0x80) {
@@ -63,4 +61,10 @@ export class StreamFramer {
     this.failed = new ParseError(code, message, offset);
     throw this.failed;
   }
+}
+
+function readU32(b: Uint8Array, at: number): number {
+  return (
+    (b[at] as number) * 2 ** 24 + (((b[at + 1] as number) << 16) | ((b[at + 2] as number) << 8) | (b[at + 3] as number))
+  );
 }

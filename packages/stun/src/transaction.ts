@@ -120,8 +120,7 @@ export class StunTransaction<M extends StunMessage = StunMessage> {
   pollResult(): TransactionResult<M> | undefined {
     if (this.resultTaken || !this.result) return undefined;
     this.resultTaken = true;
-    const r = this.result;
-    return r;
+    return this.result;
   }
 
   /** Stop retransmitting; no result will be produced. */

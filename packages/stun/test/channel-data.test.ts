@@ -80,5 +80,7 @@ describe('StreamFramer', () => {
       'stream_bad_cookie',
     );
     expect(parseCode(() => new StreamFramer().push(fromHex('50000000')))).toBe('stream_bad_channel');
+    // A bad cookie is caught from the first 8 bytes, without waiting for the claimed length.
+    expect(parseCode(() => new StreamFramer().push(fromHex('0001fff0deadbeef')))).toBe('stream_bad_cookie');
   });
 });
