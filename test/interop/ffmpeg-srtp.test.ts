@@ -25,6 +25,7 @@ import {
   splitAnnexB,
   Vp8Depacketizer,
   Vp8Packetizer,
+  Vp9Depacketizer,
 } from '@rtcwire/codecs';
 import { IvfWriter } from '@rtcwire/containers';
 import { decodeRtpPacket, encodeRtpPacket } from '@rtcwire/rtp';
@@ -85,6 +86,23 @@ async function bindUdp(port: number): Promise<Socket> {
 }
 
 const VP8_ENCODE = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-g', '30'];
+// ffmpeg's VP9 RTP packetizer is marked experimental; it sends a one-byte descriptor (B/E only).
+const VP9_ENCODE = [
+  '-pix_fmt',
+  'yuv420p',
+  '-c:v',
+  'libvpx-vp9',
+  '-deadline',
+  'realtime',
+  '-cpu-used',
+  '8',
+  '-b:v',
+  '500k',
+  '-g',
+  '30',
+  '-strict',
+  'experimental',
+];
 const H264_ENCODE = [
   '-c:v',
   'libx264',
@@ -195,6 +213,28 @@ describe('ffmpeg → rtcwire over SRTP', () => {
     const first = r.frames[0]!.timestamp;
     const body = r.frames.map((f) => writer.frame(f.data, (f.timestamp - first) >>> 0));
     const file = join(dir, 'from-ffmpeg.ivf');
+    writeFileSync(file, Buffer.concat([writer.finalHeader(), ...body]));
+    expect(decodeWithFfmpeg(file)).toEqual({ errors: '', frames: 60 });
+  });
+
+  it('VP9: every frame arrives whole and the IVF we write decodes cleanly', async () => {
+    const r = await receiveFromFfmpeg(VP9_ENCODE, 98, new Vp9Depacketizer());
+    expect(r.result.code).toBe(0);
+    expect(r.authFailures).toBe(0);
+    expect(r.incomplete).toEqual([]);
+    expect(r.frames).toHaveLength(60);
+    expect(r.frames[0]).toMatchObject({ keyframe: true, width: 320, height: 240 });
+    expect(r.frames.filter((f) => f.keyframe)).toHaveLength(2);
+    const writer = new IvfWriter({
+      fourcc: 'VP90',
+      width: 320,
+      height: 240,
+      timebaseDenominator: 90000,
+      timebaseNumerator: 1,
+    });
+    const first = r.frames[0]!.timestamp;
+    const body = r.frames.map((f) => writer.frame(f.data, (f.timestamp - first) >>> 0));
+    const file = join(dir, 'from-ffmpeg-vp9.ivf');
     writeFileSync(file, Buffer.concat([writer.finalHeader(), ...body]));
     expect(decodeWithFfmpeg(file)).toEqual({ errors: '', frames: 60 });
   });

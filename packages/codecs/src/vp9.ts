@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ParseError } from '@rtcwire/common';
+import { InvalidArgumentError, isParseError, ParseError } from '@rtcwire/common';
 import { BitReader } from './bit-reader.js';
 import { evenChunkSizes, joinBytes } from './bytes.js';
 import type { AssembledMedia, DepacketizedPayload, Depacketizer, Packetizer, RtpPayload } from './types.js';
@@ -160,17 +160,25 @@ export class Vp9Depacketizer implements Depacketizer<Vp9Payload> {
     if (current !== undefined) layerFrames.push(joinBytes(current));
     if (layerFrames.length === 0 || layerFrames.length > 8) return undefined;
     const first = parts[0] as Vp9Payload;
-    const keyframe = !first.descriptor.interPicturePredicted && (first.descriptor.layer?.spatialId ?? 0) === 0;
+    // The descriptor's P bit says "maybe key"; the base layer's frame header decides (some
+    // senders, e.g. ffmpeg 5.1, leave P at 0 on every frame).
+    let keyframe = !first.descriptor.interPicturePredicted && (first.descriptor.layer?.spatialId ?? 0) === 0;
+    let info: Vp9FrameInfo | undefined;
+    if (keyframe) {
+      try {
+        info = parseVp9FrameHeader(layerFrames[0] as Uint8Array);
+        keyframe = info.keyframe;
+      } catch (err) {
+        if (!isParseError(err)) throw err;
+      }
+    }
     const data = buildVp9Superframe(layerFrames);
     const resolutions = parts.find((p) => p.descriptor.scalabilityStructure)?.descriptor.scalabilityStructure
       ?.resolutions;
     const top = resolutions?.[layerFrames.length - 1] ?? resolutions?.at(-1);
     if (keyframe && top) return { data, keyframe, width: top.width, height: top.height };
-    if (keyframe) {
-      const info = parseVp9FrameHeader(layerFrames[0] as Uint8Array);
-      if (info.width !== undefined && info.height !== undefined) {
-        return { data, keyframe, width: info.width, height: info.height };
-      }
+    if (keyframe && info?.width !== undefined && info.height !== undefined) {
+      return { data, keyframe, width: info.width, height: info.height };
     }
     return { data, keyframe };
   }
