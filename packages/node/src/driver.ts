@@ -9,6 +9,7 @@ import {
 } from '@rtcwire/common';
 import { type TimerScheduler, monotonicClock, nodeTimers } from './clock.js';
 import { EventQueue } from './event-queue.js';
+import { Listeners } from './listeners.js';
 import { type Transport, routeKey } from './transport.js';
 
 export interface DriverOptions {
@@ -38,11 +39,11 @@ export class Driver<E> {
   private readonly log: Logger;
   private readonly routes = new Map<string, Transport>();
   private byLocal = new WeakMap<object, Transport>();
-  private readonly anyListeners: Listener<E>[] = [];
-  private readonly typedListeners = new Map<string, Listener<E>[]>();
-  private readonly errorListeners: ((err: Error, transport: Transport | undefined) => void)[] = [];
+  private readonly anyListeners = new Listeners<Listener<E>>();
+  private readonly typedListeners = new Map<string, Listeners<Listener<E>>>();
+  private readonly errorListeners = new Listeners<(err: Error, transport: Transport | undefined) => void>();
   private readonly iterators = new Set<EventQueue<E>>();
-  private readonly closedListeners: ((t: Transport) => void)[] = [];
+  private readonly closedListeners = new Listeners<(t: Transport) => void>();
   private timer: unknown;
   private armedAt: Millis | undefined;
   private closed = false;
@@ -73,7 +74,7 @@ export class Driver<E> {
       error: (err) => this.emitError(err, t),
       closed: () => {
         this.removeTransport(t);
-        for (const l of [...this.closedListeners]) l(t);
+        for (const l of this.closedListeners.current) l(t);
       },
     });
   }
@@ -111,27 +112,27 @@ export class Driver<E> {
 
   /** Listen to every event. Returns an unsubscribe function. */
   onEvent(listener: Listener<E>): () => void {
-    return addTo(this.anyListeners, listener);
+    return this.anyListeners.add(listener);
   }
 
   /** Listen to events of one `type` (for endpoints whose events are a `{ type }` union). */
   on<T extends TypeOf<E>>(type: T, listener: Listener<Extract<E, { type: T }>>): () => void {
     let list = this.typedListeners.get(type);
     if (!list) {
-      list = [];
+      list = new Listeners<Listener<E>>();
       this.typedListeners.set(type, list);
     }
-    return addTo(list, listener as Listener<E>);
+    return list.add(listener as Listener<E>);
   }
 
   /** Socket errors (send failures, ICMP errors). They never stop the driver. */
   onError(listener: (err: Error, transport: Transport | undefined) => void): () => void {
-    return addTo(this.errorListeners, listener);
+    return this.errorListeners.add(listener);
   }
 
   /** A stream transport ended (the peer closed or reset it); it has already stopped routing. */
   onTransportClosed(listener: (t: Transport) => void): () => void {
-    return addTo(this.closedListeners, listener);
+    return this.closedListeners.add(listener);
   }
 
   /** Async iteration over events from now on; ends when the driver closes. */
@@ -229,9 +230,9 @@ export class Driver<E> {
     const type = (e as { type?: unknown }).type;
     if (typeof type === 'string') {
       const list = this.typedListeners.get(type);
-      if (list) for (const l of [...list]) this.safeCall(l, e);
+      if (list) for (const l of list.current) this.safeCall(l, e);
     }
-    for (const l of [...this.anyListeners]) this.safeCall(l, e);
+    for (const l of this.anyListeners.current) this.safeCall(l, e);
     for (const q of this.iterators) q.push(e);
   }
 
@@ -245,11 +246,11 @@ export class Driver<E> {
   }
 
   private emitError(err: Error, t: Transport | undefined): void {
-    if (this.errorListeners.length === 0) {
+    if (this.errorListeners.size === 0) {
       this.log.warn('transport error', { message: err.message });
       return;
     }
-    for (const l of [...this.errorListeners]) l(err, t);
+    for (const l of this.errorListeners.current) l(err, t);
   }
 
   /** Keep exactly one timer: leave it alone if the deadline did not change, else replace it. */
@@ -289,14 +290,6 @@ export class Driver<E> {
     this.armedAt = now;
     this.timer = this.timers.set(() => this.fire(), STALE_RETRY_MS);
   }
-}
-
-function addTo<T>(list: T[], item: T): () => void {
-  list.push(item);
-  return () => {
-    const i = list.indexOf(item);
-    if (i >= 0) list.splice(i, 1);
-  };
 }
 
 /** `new Driver(endpoint, transports)`: start running an endpoint on real sockets and the real clock. */

@@ -221,4 +221,17 @@ describe('Driver routing and events', () => {
     expect(s.sent).toHaveLength(0);
     expect(driver.transports).not.toContain(s);
   });
+
+  it('a listener removed during delivery still lets the others run and gets no later events', () => {
+    const { driver, a } = setup();
+    const seen: string[] = [];
+    const off = driver.on('echo', () => {
+      seen.push('first');
+      off();
+    });
+    driver.on('echo', () => seen.push('second'));
+    a.receive(PEER, new Uint8Array(1));
+    a.receive(PEER, new Uint8Array(1));
+    expect(seen).toEqual(['first', 'second', 'second']);
+  });
 });
