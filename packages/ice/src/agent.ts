@@ -217,6 +217,13 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       this.drops.add('remote-candidate-unsupported');
       return;
     }
+    // A trickled candidate carries its generation's ufrag (RFC 8838, JSEP); another ufrag means another
+    // ICE generation, e.g. one from before a restart.
+    const ufrag = candidate.extensions?.find(([k]) => k === 'ufrag')?.[1];
+    if (ufrag !== undefined && this.remote && ufrag !== this.remote.usernameFragment) {
+      this.drops.add('remote-candidate-other-generation');
+      return;
+    }
     if (isMdnsName(candidate.address)) {
       if (this.remotes.deferMdns(candidate))
         this.events.push({ type: 'mdns-resolve', name: candidate.address.toLowerCase() });

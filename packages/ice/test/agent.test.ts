@@ -273,3 +273,14 @@ describe('accepting aggressive nomination from a controlling peer', () => {
     expect(a.pairs[0]?.state).toBe('in-progress');
   });
 });
+
+describe('trickled candidates of another generation', () => {
+  it('drops a candidate whose ufrag is not the current remote ufrag', () => {
+    const a = agent();
+    drain(a);
+    a.addRemoteCandidate(1, parseCandidate('candidate:1 1 udp 2122260223 198.51.100.7 7000 typ host ufrag stale'));
+    a.addRemoteCandidate(1, parseCandidate('candidate:1 1 udp 2122260223 198.51.100.8 7000 typ host ufrag peer'));
+    expect(a.drops.get('remote-candidate-other-generation')).toBe(1);
+    expect(a.remoteCandidates.map((c) => c.address)).toEqual(['198.51.100.8']);
+  });
+});
