@@ -98,6 +98,11 @@ export class NodeIceAgent {
     this.driver.act((_e, now) => this.agent.endOfRemoteCandidates(now));
   }
 
+  /** ICE restart (RFC 8445 §9): new local credentials; signal them and the new candidates. */
+  restart(): void {
+    this.driver.act((_e, now) => this.agent.restart(now));
+  }
+
   /** Send on the selected pair; false when there is none yet. */
   send(data: Uint8Array): boolean {
     return this.driver.act(() => this.agent.send(data));
