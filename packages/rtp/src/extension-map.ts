@@ -45,6 +45,22 @@ export class ExtensionMap {
     return data === undefined ? undefined : codec.decode(data);
   }
 
+  /**
+   * Overwrite the value of `codec` inside packet bytes (e.g. an SFU renumbering transport-wide
+   * sequence numbers). Returns false, changing nothing, when the extension is not negotiated, not
+   * present, or the new value has a different length than the element.
+   */
+  rewrite<T>(packet: Uint8Array, header: RtpHeaderView, codec: ExtensionCodec<T>, value: T): boolean {
+    const id = this.uriToId.get(codec.uri);
+    if (id === undefined) return false;
+    const data = findHeaderExtension(packet, header, id);
+    if (data === undefined) return false;
+    const encoded = codec.encode(value);
+    if (encoded.length !== data.length) return false;
+    data.set(encoded);
+    return true;
+  }
+
   /** Build the element for `codec` with its negotiated ID; throws when the URI was not negotiated. */
   element<T>(codec: ExtensionCodec<T>, value: T): RtpHeaderExtension {
     const id = this.uriToId.get(codec.uri);

@@ -101,6 +101,18 @@ describe('ExtensionMap', () => {
     expect(map.read(bytes, readRtpHeader(bytes), ridExtension)).toBeUndefined();
   });
 
+  it('rewrites a value in place when the length matches', () => {
+    const bytes = fromHex('90ef1234deadbeef12345678bede0002108531002a000000aabbcc');
+    const header = readRtpHeader(bytes);
+    expect(map.rewrite(bytes, header, transportWideCcExtension, 0xbeef)).toBe(true);
+    expect(toHex(bytes)).toBe('90ef1234deadbeef12345678bede00021085' + '31beef' + '000000aabbcc');
+    expect(map.rewrite(bytes, header, midExtension, 'x')).toBe(false); // negotiated, not present
+    expect(map.rewrite(bytes, header, ridExtension, 'x')).toBe(false); // not negotiated
+    const other = new ExtensionMap(new Map([[3, midExtension.uri]]));
+    expect(other.rewrite(bytes, header, midExtension, 'abc')).toBe(false); // length 2 != 3
+    expect(toHex(bytes.subarray(18, 21))).toBe('31beef');
+  });
+
   it('builds elements with negotiated ids', () => {
     const packet = {
       marker: false,
