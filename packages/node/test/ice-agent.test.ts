@@ -86,6 +86,16 @@ describe('NodeIceAgent', () => {
     expect(a.agent.drops.get('mdns-unresolved')).toBe(1);
   });
 
+  it('restart() gives new credentials and gathers again', async () => {
+    const a = await agent({ controlling: true });
+    a.gather();
+    const before = a.localParameters;
+    const again = a.driver.waitFor((e) => e.type === 'local-candidate');
+    a.restart();
+    expect(a.localParameters.usernameFragment).not.toBe(before.usernameFragment);
+    expect(await again).toMatchObject({ candidate: { address: '127.0.0.1', type: 'host' } });
+  });
+
   it('refuses to start without a usable address', async () => {
     await expect(NodeIceAgent.create({ controlling: true, interfaces: { interfaces: [] } })).rejects.toThrow(
       /no usable local address/,
