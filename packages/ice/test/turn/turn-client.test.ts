@@ -379,4 +379,37 @@ describe('TurnClient password algorithms (RFC 8489 §9.2.4)', () => {
     expect(drainEvents(c)).toEqual([{ type: 'refreshed', lifetimeS: 600 }]);
     expect(c.pollTimeout()).toBe(12 + 540_000);
   });
+
+  it('438 on CreatePermission retries with the new nonce; later requests use it too', () => {
+    const c = client();
+    allocateWithAuth(c, 0);
+    c.createPermission(1, PEER);
+    const perm = oneRequest(c);
+    deliver(c, 2, errorReply(perm, 438, [makeAttribute(Attr.NONCE, 'fresh')]));
+    const retry = oneRequest(c);
+    expect(retry.method).toBe(StunMethod.CREATE_PERMISSION);
+    expect(getAttribute(retry, Attr.NONCE)).toBe('fresh');
+    deliver(c, 3, reply(retry, 'success', []));
+    expect(drainEvents(c)).toEqual([{ type: 'permission', peer: PEER.address }]);
+    c.bindChannel(4, PEER);
+    expect(getAttribute(oneRequest(c), Attr.NONCE)).toBe('fresh');
+  });
+
+  it('a failed permission refresh emits permission-failed and stops refreshing; removePermission stops too', () => {
+    const c = client();
+    allocateWithAuth(c, 0);
+    const other = socketAddress('192.0.2.20', 1);
+    c.createPermission(0, PEER);
+    c.createPermission(0, other);
+    for (const req of drainTransmit(c).map((b) => decodeStunMessage(b))) deliver(c, 0, reply(req, 'success', []));
+    drainEvents(c);
+    c.removePermission(other);
+    c.handleTimeout(240_000);
+    const refreshes = drainTransmit(c).map((b) => decodeStunMessage(b));
+    expect(refreshes.map((r) => getAttribute(r, Attr.XOR_PEER_ADDRESS))).toEqual([PEER]);
+    deliver(c, 240_001, errorReply(refreshes[0]!, 403));
+    const e = drainEvents(c)[0];
+    expect(e?.type === 'permission-failed' && e.peer).toBe(PEER.address);
+    expect(c.pollTimeout()).toBe(540_000); // only the allocation refresh remains
+  });
 });
