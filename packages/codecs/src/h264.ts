@@ -1,4 +1,4 @@
-import { ByteReader, InvalidArgumentError, ParseError } from '@rtcwire/common';
+import { InvalidArgumentError, ParseError } from '@rtcwire/common';
 import { evenChunkSizes } from './bytes.js';
 import { isFirstSliceOfPicture, joinAnnexB, joinLengthPrefixed, NalType, nalType, splitAnnexB } from './h264-nal.js';
 import { H264ParameterSets } from './h264-params.js';
@@ -130,28 +130,36 @@ export class H264Depacketizer implements Depacketizer<H264Payload> {
   }
 
   parse(payload: Uint8Array): H264Payload {
-    const r = new ByteReader(payload);
-    const header = r.u8();
+    // Hand-rolled bounds checks (no reader object): this runs once per received packet.
+    const header = payload[0];
+    if (header === undefined) throw new ParseError('truncated', 'empty H.264 payload', 0);
     if (header & 0x80) throw new ParseError('h264_forbidden_bit', 'forbidden_zero_bit set', 0);
     const type = header & 0x1f;
     if (type >= 1 && type <= 23) return { frameStart: startClaim(payload), nals: [payload] };
     if (type === NalType.stapA) {
+      // RFC 6184 §5.7.1: (16-bit size, NAL unit)*
       const nals: Uint8Array[] = [];
-      while (r.remaining > 0) {
-        const size = r.u16();
-        if (size === 0) throw new ParseError('h264_empty_nal', 'zero-size NAL unit in STAP-A', r.offset - 2);
-        nals.push(r.bytes(size));
+      let at = 1;
+      while (at < payload.byteLength) {
+        if (at + 2 > payload.byteLength) throw new ParseError('truncated', 'STAP-A size field cut short', at);
+        const size = ((payload[at] as number) << 8) | (payload[at + 1] as number);
+        if (size === 0) throw new ParseError('h264_empty_nal', 'zero-size NAL unit in STAP-A', at);
+        if (at + 2 + size > payload.byteLength) throw new ParseError('truncated', 'STAP-A NAL unit cut short', at + 2);
+        nals.push(payload.subarray(at + 2, at + 2 + size));
+        at += 2 + size;
       }
       if (nals.length === 0) throw new ParseError('h264_empty_stap', 'STAP-A without NAL units', 1);
       return { frameStart: startClaim(nals[0] as Uint8Array), nals };
     }
     if (type === NalType.fuA) {
-      const fu = r.u8();
+      // RFC 6184 §5.8: FU indicator, FU header |S|E|R|Type|, fragment
+      const fu = payload[1];
+      if (fu === undefined) throw new ParseError('truncated', 'FU-A without FU header', 1);
       const start = (fu & 0x80) !== 0;
       const end = (fu & 0x40) !== 0;
       if (start && end) throw new ParseError('h264_bad_fu', 'FU-A with both S and E set', 1);
       const nalHeader = (header & 0xe0) | (fu & 0x1f);
-      const data = r.rest();
+      const data = payload.subarray(2);
       if (data.byteLength === 0) throw new ParseError('h264_bad_fu', 'empty FU-A fragment', 2);
       const frameStart = start ? startClaim(Uint8Array.of(nalHeader, data[0] as number)) : false;
       return { frameStart, nals: [], fragment: { start, end, nalHeader, data } };
