@@ -56,4 +56,31 @@ describe('relayed candidates through TURN', () => {
     expect(net.runUntil(() => a.agent.gatheringState === 'complete', 30_000)).toBe(true);
     expect(a.agent.localCandidates.map((c) => c.type)).not.toContain('relay');
   });
+
+  it('re-announces the live relayed candidate after an ICE restart and reconnects through it', () => {
+    const { net, a, b, start, restart, bothIn } = twoAgents({
+      seed: 94,
+      a: { nat: { type: 'symmetric' }, agent: { turnServers: [TURN_CONFIG] } },
+      b: { nat: { type: 'symmetric' } },
+    });
+    start();
+    expect(net.runUntil(bothIn('completed'), 60_000)).toBe(true);
+    const before = a.agent.localCandidates.find((c) => c.type === 'relay');
+    restart();
+    const selections = () => a.att.events.filter((e) => e.event.type === 'selected-pair').length;
+    expect(
+      net.runUntil(
+        () => selections() === 2 && a.agent.state === 'completed' && b.agent.state === 'completed',
+        net.now + 60_000,
+      ),
+    ).toBe(true);
+    const after = a.agent.localCandidates.find((c) => c.type === 'relay');
+    // Same allocation, new generation (new ufrag).
+    expect(`${after?.address}:${after?.port}`).toBe(`${before?.address}:${before?.port}`);
+    expect(after?.extensions).not.toEqual(before?.extensions);
+    a.agent.send(Uint8Array.of(11));
+    net.runFor(1000);
+    expect(b.received()).toContainEqual(Uint8Array.of(11));
+    expectNoStaleDeadlines(a, b);
+  });
 });
