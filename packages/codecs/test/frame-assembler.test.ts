@@ -79,6 +79,23 @@ describe('FrameAssembler', () => {
     expect(asm.flush()).toEqual([]);
   });
 
+  it('bounds pending frames and packets per frame', () => {
+    const asm = new FrameAssembler(new OpaqueDepacketizer(), { reorderWindow: 1000, maxPendingFrames: 4 });
+    // Ten frames that never see their marker: the oldest are forced out.
+    const events = Array.from({ length: 10 }, (_, i) => pkt(i, 100 + i, false)).flatMap((p) => asm.push(p));
+    expect(events.map((e) => (e.type === 'incomplete' ? [e.reason, e.timestamp] : e.type))).toEqual([
+      ['overflow', 100],
+      ['overflow', 101],
+      ['overflow', 102],
+      ['overflow', 103],
+      ['overflow', 104],
+      ['overflow', 105],
+    ]);
+    const big = new FrameAssembler(new OpaqueDepacketizer(), { maxPacketsPerFrame: 3 });
+    const out = [pkt(1, 7, false), pkt(2, 7, false), pkt(3, 7, false), pkt(4, 7, true)].flatMap((p) => big.push(p));
+    expect(out).toMatchObject([{ type: 'incomplete', reason: 'overflow', timestamp: 7, receivedPackets: 4 }]);
+  });
+
   it('restarts after a large backwards sequence jump', () => {
     const asm = new FrameAssembler(new OpaqueDepacketizer(), { reorderWindow: 0 });
     const events = [pkt(40000, 1, true), pkt(40001, 2, true), pkt(30000, 3, true), pkt(30001, 4, true)].flatMap((p) =>
