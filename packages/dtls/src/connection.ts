@@ -34,6 +34,8 @@ export interface DtlsBaseOptions {
   readonly maxRetransmitMs?: number;
   /** Give up (event `failed`, code `handshake_timeout`) after this many retransmissions of one flight (default 10). */
   readonly maxRetransmissions?: number;
+  /** Fail with `handshake_timeout` when the handshake is not done this long after our first flight (default 60000 ms). */
+  readonly handshakeTimeoutMs?: number;
   readonly logger?: Logger;
 }
 
@@ -63,6 +65,8 @@ export abstract class DtlsConnection {
   private readonly initialRto: number;
   private readonly maxRto: number;
   private readonly maxRetransmissions: number;
+  private readonly handshakeTimeoutMs: number;
+  private handshakeDeadline: number | undefined;
 
   protected stateValue: DtlsState = 'new';
   protected readonly reassembler = new HandshakeReassembler();
@@ -96,6 +100,7 @@ export abstract class DtlsConnection {
     this.initialRto = options.initialRetransmitMs ?? 1000;
     this.maxRto = options.maxRetransmitMs ?? 60_000;
     this.maxRetransmissions = options.maxRetransmissions ?? 10;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 60_000;
     this.rto = this.initialRto;
   }
 
@@ -134,6 +139,10 @@ export abstract class DtlsConnection {
 
   /** Run timers that are due (retransmission). Safe to call early or late. */
   handleTimeout(now: number): void {
+    if (this.stateValue === 'handshaking' && this.handshakeDeadline !== undefined && now >= this.handshakeDeadline) {
+      this.fail(new DtlsError('handshake_timeout', `handshake not complete after ${this.handshakeTimeoutMs} ms`));
+      return;
+    }
     if (this.retransmitAt === undefined || now < this.retransmitAt) return;
     if (this.retransmissions >= this.maxRetransmissions) {
       this.fail(new DtlsError('handshake_timeout', `no answer after ${this.retransmissions} retransmissions`));
@@ -156,7 +165,9 @@ export abstract class DtlsConnection {
 
   /** Absolute deadline for the next handleTimeout, or undefined. */
   pollTimeout(): number | undefined {
-    return this.retransmitAt;
+    const deadline = this.stateValue === 'handshaking' ? this.handshakeDeadline : undefined;
+    if (this.retransmitAt === undefined) return deadline;
+    return deadline === undefined ? this.retransmitAt : Math.min(this.retransmitAt, deadline);
   }
 
   /** Send application data as one record (at most 16384 bytes). */
@@ -243,6 +254,7 @@ export abstract class DtlsConnection {
   /** Start sending a new flight: transmit now and arm the timer (unless it is the final flight). */
   protected startFlight(now: number, items: FlightItem[], final: boolean): void {
     this.flight = items;
+    this.handshakeDeadline ??= now + this.handshakeTimeoutMs;
     this.peerFlightStart = this.reassembler.nextSeq;
     this.rto = this.initialRto;
     this.retransmissions = 0;
@@ -280,6 +292,8 @@ export abstract class DtlsConnection {
   protected markConnected(info: DtlsConnectionInfo): void {
     this.stateValue = 'connected';
     this.connectedInfo = info;
+    this.transcript = [];
+    this.log.debug('connected', { role: this.role, suite: info.cipherSuite, srtp: info.srtpProfile?.name });
     this.emit({ type: 'connected', info });
     for (const d of this.earlyData) this.emit({ type: 'data', data: d });
     this.earlyData = [];
@@ -292,6 +306,7 @@ export abstract class DtlsConnection {
   }
 
   protected abortWithAlert(alert: FatalAlert): void {
+    this.log.debug('aborting handshake', { alert: alertName(alert.alert), reason: alert.message });
     this.sendAlert(AlertLevel.fatal, alert.alert);
     this.fail(new DtlsError(alertName(alert.alert), alert.message, { alert: alert.alert, sent: true }));
   }

@@ -9,7 +9,13 @@ const enc = new TextEncoder();
 function setup(link: LinkOptions, opts: { mtu?: number; kind?: 'p256' | 'rsa'; seed?: number } = {}) {
   const cred = testCredential(opts.kind ?? 'p256', 'sim-server');
   const clientCred = testCredential(opts.kind ?? 'p256', 'sim-client');
-  const common = { initialRetransmitMs: 200, maxRetransmissions: 30, ...(opts.mtu ? { mtu: opts.mtu } : {}) };
+  // Back-off can reach tens of seconds after an unlucky run of losses; the simulation jumps over them.
+  const common = {
+    initialRetransmitMs: 200,
+    maxRetransmissions: 30,
+    handshakeTimeoutMs: 600_000,
+    ...(opts.mtu ? { mtu: opts.mtu } : {}),
+  };
   const client = new DtlsClient({
     ...common,
     random: seededRandom((opts.seed ?? 1) * 2),
@@ -119,6 +125,27 @@ describe('simulated network', () => {
     expect(server.drops.get('bad_record_mac')).toBe(1);
     server.handle(link.now, second);
     expect(server.pollEvent()).toMatchObject({ type: 'data' });
+  });
+
+  it('handshakeTimeoutMs bounds the whole handshake', () => {
+    const client = new DtlsClient({
+      random: seededRandom(1),
+      initialRetransmitMs: 100,
+      maxRetransmissions: 100,
+      handshakeTimeoutMs: 1000,
+      verifyPeer: () => ({ ok: true }),
+    });
+    client.start(0);
+    let last = 0;
+    for (let t = client.pollTimeout(); t !== undefined; t = client.pollTimeout()) {
+      last = t;
+      client.handleTimeout(t);
+    }
+    expect(last).toBe(1000);
+    const events: string[] = [];
+    for (let e = client.pollEvent(); e; e = client.pollEvent())
+      events.push(e.type === 'failed' ? e.error.code : e.type);
+    expect(events).toEqual(['handshake_timeout']);
   });
 
   it('gives up with handshake_timeout when the server never answers', () => {
