@@ -93,7 +93,14 @@ export class Driver<E> {
   /** Feed one datagram (what transports call), then drain. */
   input(d: Datagram): void {
     if (this.closed) return;
-    this.endpoint.handleDatagram(this.clock.now(), d);
+    try {
+      this.endpoint.handleDatagram(this.clock.now(), d);
+    } catch (err) {
+      // The contract says remote input never throws; if a core breaks it, the datagram is dropped
+      // and reported rather than crashing the socket's event handler (and the process).
+      this.drops.add('endpoint-threw');
+      this.emitError(err instanceof Error ? err : new Error(String(err)), undefined);
+    }
     this.flush();
   }
 

@@ -1,4 +1,5 @@
 import { type RemoteInfo, type Socket, createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
 import { type AddressFamily, type Datagram, type SocketAddress, socketAddress } from '@rtcwire/common';
 import type { Transport, TransportHandlers } from './transport.js';
 
@@ -65,13 +66,28 @@ export class UdpTransport implements Transport {
     this.handlers = handlers;
   }
 
+  /**
+   * Send one datagram. Never throws: a bad destination (port 0, a name instead of an IP, which would
+   * start a DNS lookup per packet) and socket errors go to the error handler — destinations can come
+   * from remote input (candidates, TURN peers).
+   */
   send(remote: SocketAddress, data: Uint8Array): void {
     if (this.closed) return;
-    this.socket.send(data, remote.port, remote.address, (err) => {
-      // Send errors (ICMP unreachable surfaced as ECONNREFUSED, EHOSTUNREACH) are not fatal for UDP.
-      if (err) this.handlers?.error(err);
-    });
+    if (!isIP(remote.address) || !Number.isInteger(remote.port) || remote.port < 1 || remote.port > 65535) {
+      this.handlers?.error(new Error(`invalid UDP destination ${remote.address}:${remote.port}`));
+      return;
+    }
+    try {
+      this.socket.send(data, remote.port, remote.address, this.onSent);
+    } catch (err) {
+      this.handlers?.error(err as Error);
+    }
   }
+
+  // Send errors (EINVAL across families, EHOSTUNREACH, ICMP errors) are not fatal for UDP.
+  private readonly onSent = (err: Error | null): void => {
+    if (err) this.handlers?.error(err);
+  };
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();

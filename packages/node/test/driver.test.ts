@@ -234,4 +234,20 @@ describe('Driver routing and events', () => {
     a.receive(PEER, new Uint8Array(1));
     expect(seen).toEqual(['first', 'second', 'second']);
   });
+
+  it('drops and reports a datagram whose handling throws, and keeps running', () => {
+    const { driver, a, endpoint } = setup();
+    const errors: string[] = [];
+    driver.onError((e) => errors.push(e.message));
+    const original = endpoint.handleDatagram.bind(endpoint);
+    endpoint.handleDatagram = (now, d) => {
+      if (d.data[0] === 0xff) throw new Error('core bug');
+      original(now, d);
+    };
+    a.receive(PEER, new Uint8Array([0xff]));
+    a.receive(PEER, new Uint8Array([1]));
+    expect(errors).toEqual(['core bug']);
+    expect(driver.drops.get('endpoint-threw')).toBe(1);
+    expect(a.sent).toHaveLength(1);
+  });
 });

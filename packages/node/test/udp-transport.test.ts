@@ -65,6 +65,18 @@ describe('UdpTransport', () => {
     await expect(UdpTransport.bind({ portRange: { min: 10, max: 5 } })).rejects.toThrow(RangeError);
   });
 
+  it('reports bad destinations as errors instead of throwing', async () => {
+    const a = await bind({ address: '127.0.0.1' });
+    const errors: string[] = [];
+    a.attach({ datagram: () => {}, error: (e) => errors.push(e.message) });
+    a.send({ address: '127.0.0.1', port: 0, family: 'IPv4' }, new Uint8Array(1));
+    a.send({ address: 'peer.local', port: 9, family: 'IPv4' }, new Uint8Array(1));
+    a.send({ address: '::1', port: 9, family: 'IPv6' }, new Uint8Array(1)); // wrong family: async EINVAL
+    await new Promise((r) => setTimeout(r, 50));
+    expect(errors.slice(0, 2)).toEqual(['invalid UDP destination 127.0.0.1:0', 'invalid UDP destination peer.local:9']);
+    expect(errors).toHaveLength(3);
+  });
+
   it('runs under a Driver: a peer socket gets the endpoint echo back', async () => {
     const t = await UdpTransport.bind({ address: '127.0.0.1' });
     const driver = new Driver<FakeEvent>(new FakeEndpoint(), [t]);
