@@ -40,6 +40,9 @@ export function decodeHeaderExtensions(
 ): RtpHeaderExtension[] {
   const out: RtpHeaderExtension[] = [];
   const end = offset + length;
+  // Views are built on the ArrayBuffer directly (see wire.ts `view`); hoist its lookups.
+  const buffer = packet.buffer;
+  const base = packet.byteOffset;
   let at = offset;
   if (profile === ONE_BYTE_PROFILE) {
     while (at < end) {
@@ -54,7 +57,7 @@ export function decodeHeaderExtensions(
       const len = (b & 0x0f) + 1;
       at++;
       if (at + len > end) throw new ParseError('invalid_extension', `element ${id} overruns the block`, at - 1);
-      out.push({ id, data: view(packet, at, at + len) });
+      out.push({ id, data: new Uint8Array(buffer, base + at, len) });
       at += len;
     }
   } else {
@@ -68,7 +71,7 @@ export function decodeHeaderExtensions(
       const len = packet[at + 1] as number;
       at += 2;
       if (at + len > end) throw new ParseError('invalid_extension', `element ${id} overruns the block`, at - 2);
-      out.push({ id, data: view(packet, at, at + len) });
+      out.push({ id, data: new Uint8Array(buffer, base + at, len) });
       at += len;
     }
   }
