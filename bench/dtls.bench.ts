@@ -82,9 +82,9 @@ function pump(from: DtlsConnection, to: DtlsConnection, t: number): boolean {
   return moved;
 }
 
-function rtcwireHandshake(): void {
-  const client = new DtlsClient(clientOptions);
-  const server = new DtlsServer(serverOptions);
+function rtcwireHandshake(c: DtlsClientOptions = clientOptions, s: DtlsServerOptions = serverOptions): void {
+  const client = new DtlsClient(c);
+  const server = new DtlsServer(s);
   client.start(0);
   for (let i = 0; i < 20 && (client.state !== 'connected' || server.state !== 'connected'); i++) {
     const a = pump(client, server, i);
@@ -210,5 +210,37 @@ report(
     werift: round2(median(samples.werift.map((s) => s.cpuMs))),
   },
   { ...extra, clock: 'cpu', lowerIsBetter: true },
+);
+
+// PSK (TLS_PSK_WITH_AES_128_GCM_SHA256): no certificates, no ECDHE; werift has no PSK suites.
+const pskKey = new Uint8Array(16).fill(9);
+const pskClient: DtlsClientOptions = {
+  psk: { identity: new TextEncoder().encode('bench'), key: pskKey },
+  srtpProfiles: [0x0001],
+};
+const pskServer: DtlsServerOptions = { pskLookup: () => pskKey, srtpProfiles: [0x0001] };
+const pskSamples: Sample[] = [];
+await timeRound(Math.max(5, HANDSHAKES >> 3), (n) => {
+  for (let i = 0; i < n; i++) rtcwireHandshake(pskClient, pskServer);
+});
+for (let r = 0; r < ROUNDS; r++) {
+  pskSamples.push(
+    await timeRound(HANDSHAKES, (n) => {
+      for (let i = 0; i < n; i++) rtcwireHandshake(pskClient, pskServer);
+    }),
+  );
+}
+const pskExtra = { suite: 'TLS_PSK_WITH_AES_128_GCM_SHA256', handshakesPerRound: HANDSHAKES, rounds: ROUNDS };
+report(
+  'dtls-handshake-psk',
+  'handshakes/s',
+  { rtcwire: round2(median(pskSamples.map((s) => s.perSec))), werift: null },
+  { ...pskExtra, clock: 'wall' },
+);
+report(
+  'dtls-handshake-psk-cpu',
+  'cpu-ms/handshake',
+  { rtcwire: round2(median(pskSamples.map((s) => s.cpuMs))), werift: null },
+  { ...pskExtra, clock: 'cpu', lowerIsBetter: true },
 );
 process.exit(0);
