@@ -7,3 +7,4 @@ export { StreamTransport, type StreamConnectOptions } from './stream-transport.j
 export { type Transport, type TransportHandlers, routeKey } from './transport.js';
 export { UdpTransport, type UdpBindOptions } from './udp-transport.js';
 export * from './dtls/index.js';
+export * from './webrtc/index.js';

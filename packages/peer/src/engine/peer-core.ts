@@ -127,8 +127,31 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     return this.media;
   }
 
+  /**
+   * The applied local description with the candidates gathered since (and end-of-candidates once
+   * gathering completed), as browsers report `localDescription` — what non-trickle signalling (WHIP) sends.
+   */
   get currentLocalDescription(): string | undefined {
-    return this.localDescription && writeSdp(this.localDescription);
+    const desc = this.localDescription;
+    if (!desc) return undefined;
+    const agent = this.agent;
+    const first = desc.media.find((m) => m.port !== 0);
+    if (!agent || !first) return writeSdp(desc);
+    const known = new Set(mediaCandidates(first));
+    const extra = agent.localCandidates
+      .filter((c) => !this.options.relayOnly || c.type === 'relay')
+      .map((c) => formatCandidate(c).replace(/^candidate:/, ''))
+      .filter((c) => !known.has(c));
+    const copy: SessionDescription = {
+      ...desc,
+      media: desc.media.map((m) => ({ ...m, attributes: [...m.attributes] })),
+    };
+    const target = copy.media[desc.media.indexOf(first)] as (typeof copy.media)[number];
+    const at = target.attributes.findIndex((a) => a.name === 'ice-ufrag');
+    target.attributes.splice(at < 0 ? 0 : at, 0, ...extra.map((value) => ({ name: 'candidate', value })));
+    if (agent.gatheringState === 'complete' && !mediaEndOfCandidates(target))
+      target.attributes.splice(at < 0 ? extra.length : at + extra.length, 0, { name: 'end-of-candidates' });
+    return writeSdp(copy);
   }
 
   get currentRemoteDescription(): string | undefined {
@@ -399,7 +422,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const candidates = agent
       ? agent.localCandidates
           .filter((c) => !this.options.relayOnly || c.type === 'relay')
-          .map((c) => `candidate:${formatCandidate(c)}`)
+          .map((c) => formatCandidate(c))
       : [];
     const selected = agent?.localCandidates[0];
     return buildDescription({

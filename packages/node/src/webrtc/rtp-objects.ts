@@ -1,0 +1,116 @@
+import type { Transceiver } from '@rtcwire/peer';
+import type { MediaStreamTrack, TrackSink } from './track.js';
+
+/** Access the connection gives its senders: send on a transceiver, ask the remote for a keyframe. */
+export interface SenderBackend {
+  sendRtp(
+    transceiverId: number,
+    p: {
+      payload: Uint8Array;
+      timestamp: number;
+      marker: boolean;
+      payloadType?: number;
+      sequenceNumber?: number;
+      codecName?: string;
+    },
+  ): boolean;
+}
+
+/**
+ * W3C RTCRtpSender. Carries one track; a forwarded (remote) track gets its own SSRC, and its sequence
+ * numbers and timestamps are shifted by per-track offsets so gaps stay gaps and the stream is continuous
+ * across `replaceTrack`.
+ */
+export class RTCRtpSender {
+  private detach: (() => void) | undefined;
+  private seqOffset: number | undefined;
+  private tsOffset: number | undefined;
+  private lastSeq = 0;
+  private lastTs = 0;
+
+  constructor(
+    private readonly backend: SenderBackend,
+    private readonly transceiver: Transceiver,
+    private currentTrack: MediaStreamTrack | null,
+  ) {
+    if (currentTrack) this.attach(currentTrack);
+  }
+
+  get track(): MediaStreamTrack | null {
+    return this.currentTrack;
+  }
+
+  async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
+    if (track && track.kind !== this.transceiver.kind)
+      throw new TypeError(`cannot send a ${track.kind} track on a ${this.transceiver.kind} sender`);
+    this.detach?.();
+    this.detach = undefined;
+    this.currentTrack = track;
+    this.seqOffset = undefined;
+    this.tsOffset = undefined;
+    if (track) this.attach(track);
+  }
+
+  /** @internal The remote asked for a keyframe: pass it to the track's origin. */
+  handleKeyframeRequest(): void {
+    this.currentTrack?.requestKeyframe();
+    this.currentTrack?.dispatchEvent(new Event('keyframerequest'));
+  }
+
+  private attach(track: MediaStreamTrack): void {
+    const sink: TrackSink = {
+      sendRtp: (p) => {
+        const out = { ...p };
+        if (p.sequenceNumber !== undefined) {
+          // Forwarding: continue our numbering where the previous source stopped.
+          this.seqOffset ??= (this.lastSeq + 1 - p.sequenceNumber) & 0xffff;
+          this.tsOffset ??= (this.lastTs + 3000 - p.timestamp) >>> 0;
+          out.sequenceNumber = (p.sequenceNumber + this.seqOffset) & 0xffff;
+          out.timestamp = (p.timestamp + this.tsOffset) >>> 0;
+          this.lastSeq = out.sequenceNumber;
+          this.lastTs = out.timestamp;
+        }
+        return this.backend.sendRtp(this.transceiver.id, out);
+      },
+      requestKeyframe: () => track.requestKeyframe(),
+    };
+    this.detach = track.attachSink(sink);
+  }
+}
+
+export class RTCRtpReceiver {
+  constructor(readonly track: MediaStreamTrack) {}
+}
+
+export class RTCRtpTransceiver {
+  constructor(
+    /** @internal */ readonly core: Transceiver,
+    readonly sender: RTCRtpSender,
+    readonly receiver: RTCRtpReceiver,
+  ) {}
+
+  get mid(): string | null {
+    return this.core.mid;
+  }
+
+  get direction(): Transceiver['direction'] {
+    return this.core.direction;
+  }
+
+  set direction(d: Transceiver['direction']) {
+    this.core.direction = d;
+  }
+
+  get currentDirection(): Transceiver['currentDirection'] {
+    return this.core.currentDirection;
+  }
+
+  get kind(): 'audio' | 'video' {
+    return this.core.kind;
+  }
+
+  stop(): void {
+    this.core.stopped = true;
+    this.core.direction = 'inactive';
+  }
+}
