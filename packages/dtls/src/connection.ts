@@ -10,17 +10,17 @@ import {
   silentLogger,
 } from '@rtcwire/common';
 import { AlertDescription, AlertLevel, DtlsError, FatalAlert, alertName } from './alert.js';
-import { ContentType, DTLS_1_2, MAX_PLAINTEXT, RECORD_HEADER_LENGTH } from './constants.js';
+import { ContentType, MAX_PLAINTEXT } from './constants.js';
 import type { DtlsConnectionInfo, DtlsEvent, DtlsState } from './events.js';
 import { type FlightItem, packFlight } from './flight.js';
 import { type HandshakeFragment, decodeHandshakeFragments, encodeHandshakeMessage } from './handshake/header.js';
 import { type HandshakeMessage, HandshakeReassembler } from './handshake/reassembler.js';
 import type { SessionSecrets } from './key-schedule.js';
 import { exportKeyingMaterial } from './prf.js';
-import { type DtlsRecord, decodeRecord, writeRecord } from './record.js';
+import { type DtlsRecord, decodeRecord } from './record.js';
 import { srtpKeyingMaterialLength, srtpProfileById } from './srtp-profiles.js';
 import type { RecordProtection } from './record-cipher.js';
-import { ReplayWindow } from './replay-window.js';
+import { RecordLayer } from './record-layer.js';
 
 /** Options shared by client and server. */
 export interface DtlsBaseOptions {
@@ -39,17 +39,8 @@ export interface DtlsBaseOptions {
   readonly logger?: Logger;
 }
 
-interface ReadState {
-  protection: RecordProtection | undefined;
-  readonly replay: ReplayWindow;
-}
-
-interface WriteState {
-  protection: RecordProtection | undefined;
-  nextSeq: number;
-}
-
-const MAX_BUFFERED_RECORDS = 32;
+/** Application records that overtook the peer's Finished, kept until we are connected. */
+const MAX_EARLY_DATA = 32;
 
 /**
  * The record layer, flight/retransmission machinery, alerts and application data shared by
@@ -74,9 +65,7 @@ export abstract class DtlsConnection {
   protected transcript: Uint8Array[] = [];
   protected nextSendSeq = 0;
   protected writeEpoch = 0;
-  private readonly readStates: ReadState[] = [{ protection: undefined, replay: new ReplayWindow() }];
-  private readonly writeStates: WriteState[] = [{ protection: undefined, nextSeq: 0 }];
-  private pendingRecords: DtlsRecord[] = [];
+  private readonly records = new RecordLayer();
   private earlyData: Uint8Array[] = [];
 
   private flight: FlightItem[] = [];
@@ -175,7 +164,7 @@ export abstract class DtlsConnection {
     if (this.stateValue !== 'connected') throw new InvalidStateError(`cannot send in state ${this.stateValue}`);
     if (data.byteLength > MAX_PLAINTEXT)
       throw new InvalidArgumentError(`record payload ${data.byteLength} > ${MAX_PLAINTEXT}`);
-    this.transmitQueue.push(this.seal(ContentType.application_data, this.writeEpoch, data));
+    this.transmitQueue.push(this.records.seal(ContentType.application_data, this.writeEpoch, data));
   }
 
   /** Send close_notify and close (RFC 5246 §7.2.1). */
@@ -273,20 +262,16 @@ export abstract class DtlsConnection {
   }
 
   protected installWriteKeys(epoch: number, protection: RecordProtection): void {
-    this.writeStates[epoch] = { protection, nextSeq: 0 };
+    this.records.installWrite(epoch, protection);
   }
 
   /** Make an epoch readable and replay any of its records that arrived early. */
   protected installReadKeys(now: number, epoch: number, protection: RecordProtection): void {
-    this.readStates[epoch] = { protection, replay: new ReplayWindow() };
-    const waiting = this.pendingRecords;
-    this.pendingRecords = [];
-    for (const r of waiting) this.handleRecord(now, r);
+    for (const r of this.records.installRead(epoch, protection)) this.handleRecord(now, r);
   }
 
   protected setWriteSequence(epoch: number, seq: number): void {
-    const w = this.writeStates[epoch];
-    if (w) w.nextSeq = seq;
+    this.records.setWriteSequence(epoch, seq);
   }
 
   protected markConnected(info: DtlsConnectionInfo): void {
@@ -312,7 +297,7 @@ export abstract class DtlsConnection {
   }
 
   protected sendAlert(level: number, code: number): void {
-    this.transmitQueue.push(this.seal(ContentType.alert, this.writeEpoch, Uint8Array.of(level, code)));
+    this.transmitQueue.push(this.records.seal(ContentType.alert, this.writeEpoch, Uint8Array.of(level, code)));
     this.emit({
       type: 'alert',
       level: level === AlertLevel.fatal ? 'fatal' : 'warning',
@@ -332,7 +317,7 @@ export abstract class DtlsConnection {
     this.stateValue = state;
     this.retransmitAt = undefined;
     this.flight = [];
-    this.pendingRecords = [];
+    this.records.clearPending();
   }
 
   private transmitFlight(now: number): void {
@@ -340,53 +325,17 @@ export abstract class DtlsConnection {
     const datagrams = packFlight(
       this.flight,
       this.mtu,
-      (type, epoch, plaintext) => this.seal(type, epoch, plaintext),
-      (epoch) => this.writeStates[epoch]?.protection?.overhead ?? 0,
+      (type, epoch, plaintext) => this.records.seal(type, epoch, plaintext),
+      (epoch) => this.records.overhead(epoch),
     );
     for (const d of datagrams) this.transmitQueue.push(d);
   }
 
-  private seal(type: number, epoch: number, plaintext: Uint8Array): Uint8Array {
-    const w = this.writeStates[epoch];
-    if (!w) throw new Error(`no write state for epoch ${epoch}`);
-    const seq = w.nextSeq++;
-    const fragment = w.protection ? w.protection.encrypt(type, DTLS_1_2, epoch, seq, plaintext) : plaintext;
-    const out = new Uint8Array(RECORD_HEADER_LENGTH + fragment.byteLength);
-    writeRecord(out, 0, type, DTLS_1_2, epoch, seq, fragment);
-    return out;
-  }
-
   private handleRecord(now: number, record: DtlsRecord): void {
-    const rs = this.readStates[record.epoch];
-    if (!rs) {
-      if (record.epoch === this.readStates.length && this.pendingRecords.length < MAX_BUFFERED_RECORDS) {
-        this.pendingRecords.push({ ...record, fragment: record.fragment.slice() });
-      } else {
-        this.drops.add('unknown_epoch');
-      }
+    const plaintext = this.records.open(record);
+    if (typeof plaintext === 'string') {
+      if (plaintext !== 'pending') this.drops.add(plaintext);
       return;
-    }
-    // Epoch 0 is unauthenticated and restarts after a HelloVerifyRequest; handshake message_seq dedupes it.
-    if (record.epoch > 0 && !rs.replay.check(record.sequenceNumber)) {
-      this.drops.add('replay');
-      return;
-    }
-    let plaintext = record.fragment;
-    if (rs.protection) {
-      const opened = rs.protection.decrypt(
-        record.contentType,
-        record.version,
-        record.epoch,
-        record.sequenceNumber,
-        record.fragment,
-      );
-      if (!opened) {
-        // RFC 6347 §4.1.2.7: invalid records are silently discarded.
-        this.drops.add('bad_record_mac');
-        return;
-      }
-      plaintext = opened;
-      rs.replay.accept(record.sequenceNumber);
     }
     switch (record.contentType) {
       case ContentType.handshake:
@@ -411,7 +360,7 @@ export abstract class DtlsConnection {
       this.drops.add('plaintext_application_data');
     } else if (this.stateValue === 'connected') {
       this.emit({ type: 'data', data });
-    } else if (this.earlyData.length < MAX_BUFFERED_RECORDS) {
+    } else if (this.earlyData.length < MAX_EARLY_DATA) {
       // Data that overtook the peer's Finished; delivered once we are connected.
       this.earlyData.push(data);
     } else {
