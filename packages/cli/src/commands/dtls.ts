@@ -41,7 +41,9 @@ Options:
   --once                     exit after the first handshake (success or failure)
 
 Without --ca or --fingerprint the peer's certificate is not verified (a warning goes to stderr);
-its fingerprint is printed so that it can be checked.
+its fingerprint is printed so that it can be checked. On listen, --ca or --fingerprint makes the
+server request a client certificate and verify it when one is sent; --require-client-cert also
+refuses clients that send none.
 `;
 
 export interface DtlsResult {
