@@ -47,11 +47,13 @@ export function decodeHeaderExtensions(
   if (profile === ONE_BYTE_PROFILE) {
     while (at < end) {
       const b = packet[at] as number;
-      if (b === 0) {
-        at++; // padding
+      const id = b >> 4;
+      if (id === 0) {
+        // RFC 8285 §4.2: ID 0 is padding (MUST NOT be an identifier); like libwebrtc, a non-zero
+        // length nibble is ignored and only this byte is skipped.
+        at++;
         continue;
       }
-      const id = b >> 4;
       // RFC 8285 §4.2: ID 15 is reserved; processing of the block stops there.
       if (id === 15) break;
       const len = (b & 0x0f) + 1;
@@ -91,11 +93,11 @@ export function findHeaderExtension(packet: Uint8Array, header: RtpHeaderView, i
   if (profile === ONE_BYTE_PROFILE) {
     while (at < end) {
       const b = packet[at] as number;
-      if (b === 0) {
+      const elementId = b >> 4;
+      if (elementId === 0) {
         at++;
         continue;
       }
-      const elementId = b >> 4;
       if (elementId === 15) return undefined;
       const len = (b & 0x0f) + 1;
       at++;

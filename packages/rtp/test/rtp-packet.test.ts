@@ -191,6 +191,13 @@ describe('decodeRtpPacket / encodeRtpPacket', () => {
     expect(decodeRtpPacket(bytes).extensions.map((e) => e.id)).toEqual([1]);
   });
 
+  it('treats a one-byte element with ID 0 as a single padding byte', () => {
+    // bede 0001 | 05 10 aa 00 : 0x05 has ID 0 (padding) with a stray length nibble, then id 1
+    const bytes = fromHex('906000010000000200000003bede00010510aa00');
+    expect(decodeRtpPacket(bytes).extensions).toEqual([{ id: 1, data: fromHex('aa') }]);
+    expect(findHeaderExtension(bytes, readRtpHeader(bytes), 1)).toEqual(fromHex('aa'));
+  });
+
   it('rejects an element overrunning its block', () => {
     // one-byte element id 1 declaring 4 bytes in a 4-byte block
     const bytes = fromHex('906000010000000200000003bede000113aabbcc');
