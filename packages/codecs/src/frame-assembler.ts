@@ -92,6 +92,8 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
   private resolvedCleanly = false;
   /** While flushing, nothing more will arrive: every missing packet counts as lost. */
   private flushing = false;
+  /** Sequence numbers of padding-only packets not yet behind `resolvedUpTo`. */
+  private readonly padding = new Set<number>();
 
   constructor(
     private readonly depacketizer: Depacketizer<P>,
@@ -106,6 +108,10 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
 
   /** Feed one received RTP packet. Malformed payloads are dropped and counted, never thrown. */
   handlePacket(packet: RtpPacketLike): void {
+    if (packet.payload.byteLength === 0) {
+      this.handlePadding(packet.sequenceNumber);
+      return;
+    }
     let parsed: P;
     try {
       parsed = this.depacketizer.parse(packet.payload);
@@ -158,6 +164,31 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
     this.resolve();
   }
 
+  /**
+   * A packet without payload (padding-only, e.g. bandwidth probing) carries no media but uses a
+   * sequence number: remember it so it is not mistaken for a lost packet between frames.
+   */
+  private handlePadding(sequenceNumber: number): void {
+    this.dropCounters.add('padding');
+    const seq = this.unwrapper.unwrap(sequenceNumber);
+    if (this.resolvedUpTo !== undefined && seq <= this.resolvedUpTo) return;
+    this.padding.add(seq);
+    if (this.padding.size > 1024) {
+      for (const s of this.padding)
+        if (this.resolvedUpTo === undefined || s <= this.resolvedUpTo) this.padding.delete(s);
+      if (this.padding.size > 1024) this.padding.clear();
+    }
+    if (this.highestSeq === undefined || seq > this.highestSeq) this.highestSeq = seq;
+    this.resolve();
+  }
+
+  /** The nearest sequence number below `seq` that is not a padding packet. */
+  private beforePadding(seq: number): number {
+    let prev = seq - 1;
+    while (this.padding.has(prev)) prev--;
+    return prev;
+  }
+
   /** Next event, or `undefined` when none is ready. */
   pollEvent(): AssemblerEvent | undefined {
     return this.events.shift();
@@ -190,6 +221,7 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
     this.resolvedUpTo = undefined;
     this.resolvedTimestamp = undefined;
     this.resolvedCleanly = false;
+    this.padding.clear();
   }
 
   /** Emit or give up frames from the oldest while a decision can be made. */
@@ -202,11 +234,11 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
       const startKnown = this.startKnown(frame);
       if (startKnown && this.isComplete(frame)) {
         const gapStart = this.resolvedUpTo === undefined ? frame.minSeq : this.resolvedUpTo + 1;
-        if (gapStart < frame.minSeq) {
+        if (gapStart <= this.beforePadding(frame.minSeq)) {
           // Wait until the newest missing packet of the gap is past the window: the gap may
           // hold an earlier frame that is only late.
           if (!overflow && !this.expired(frame.minSeq - 1)) return;
-          if (this.resolvedCleanly) this.reportGap(gapStart, frame.minSeq - 1);
+          if (this.resolvedCleanly) this.reportGap(gapStart, this.beforePadding(frame.minSeq));
         }
         this.pending.shift();
         this.emit(frame);
@@ -228,7 +260,7 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
     const claim = first.parsed.frameStart;
     if (claim === true) return true;
     if (claim === false) return false;
-    const prev = frame.minSeq - 1;
+    const prev = this.beforePadding(frame.minSeq);
     if (this.resolvedUpTo === prev) return true;
     for (const other of this.pending) if (other !== frame && other.packets.has(prev)) return true;
     // Stream start: nothing came before, and the codec cannot tell; trust the first packet.
@@ -291,6 +323,7 @@ export class FrameAssembler<P extends DepacketizedPayload = DepacketizedPayload>
 
   private markResolved(frame: PendingFrame<P>, upTo: number, clean: boolean): void {
     if (this.resolvedUpTo === undefined || upTo > this.resolvedUpTo) this.resolvedUpTo = upTo;
+    for (const s of this.padding) if (s <= this.resolvedUpTo) this.padding.delete(s);
     this.resolvedTimestamp = frame.timestamp;
     this.resolvedCleanly = clean;
   }

@@ -78,8 +78,8 @@ export interface OpusMedia extends AssembledMedia {
 
 /**
  * Opus depacketizer for `FrameAssembler`: every packet is one whole frame (RFC 7587 §4.2), so it
- * starts and ends a frame regardless of the marker bit. An empty payload is malformed
- * (RFC 6716 §3.4 R1) and is dropped by the assembler as a parse error.
+ * starts and ends a frame regardless of the marker bit. An empty payload carries no Opus packet
+ * (RFC 6716 §3.4 R1 makes a 0-byte packet invalid); the assembler counts it as padding.
  */
 export class OpusDepacketizer implements Depacketizer<OpusPayload> {
   parse(payload: Uint8Array): OpusPayload {

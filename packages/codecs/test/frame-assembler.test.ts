@@ -79,6 +79,21 @@ describe('FrameAssembler', () => {
     expect(asm.flush()).toEqual([]);
   });
 
+  it('padding-only packets between frames are neither loss nor a frame', () => {
+    const pad = (seq: number, ts: number): RtpPacketLike => ({
+      sequenceNumber: seq,
+      timestamp: ts,
+      marker: false,
+      payload: new Uint8Array(),
+    });
+    const asm = new FrameAssembler(new OpaqueDepacketizer(), { reorderWindow: 2 });
+    const events = [pkt(1, 10, true), pad(3, 10), pad(2, 10), pkt(4, 20, false), pkt(5, 20, true), pkt(6, 30, true)]
+      .flatMap((p) => asm.push(p))
+      .concat(asm.flush());
+    expect(events.map((e) => (e.type === 'frame' ? e.frame.timestamp : e.reason))).toEqual([10, 20, 30]);
+    expect(asm.dropCounters.get('padding')).toBe(2);
+  });
+
   it('bounds pending frames and packets per frame', () => {
     const asm = new FrameAssembler(new OpaqueDepacketizer(), { reorderWindow: 1000, maxPendingFrames: 4 });
     // Ten frames that never see their marker: the oldest are forced out.

@@ -40,7 +40,7 @@ describe('Opus (RFC 7587)', () => {
     );
   });
 
-  it('reports a lost packet and drops an empty payload', () => {
+  it('reports a lost packet and treats an empty payload as padding', () => {
     const packets = Array.from({ length: 30 }, (_, i) => ({
       sequenceNumber: i,
       timestamp: i * 960,
@@ -49,10 +49,8 @@ describe('Opus (RFC 7587)', () => {
     })).filter((p) => p.sequenceNumber !== 10);
     const events = assemble(new OpusDepacketizer(), packets);
     const lost = events.filter((e) => e.type === 'incomplete');
-    expect(lost.map((e) => [e.firstSequenceNumber, e.lastSequenceNumber])).toEqual([
-      [5, 5],
-      [10, 10],
-    ]);
+    // The empty payload (seq 5) is padding, not loss; seq 10 is lost.
+    expect(lost.map((e) => [e.firstSequenceNumber, e.lastSequenceNumber])).toEqual([[10, 10]]);
     expect(frames(events)).toHaveLength(28);
   });
 
