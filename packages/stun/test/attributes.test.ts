@@ -193,6 +193,9 @@ describe('attributes inside messages', () => {
       err = e;
     }
     expect(isParseError(err)).toBe(true);
+    // The offset points into the whole message: 20-byte header + 4-byte attribute header.
+    expect((err as ParseError).offset).toBe(24);
+    expect((err as ParseError).code).toBe('stun_bad_attribute');
   });
   it('reports unknown comprehension-required attributes, keeps optional ones', () => {
     const msg = decodeStunMessage(

@@ -21,7 +21,7 @@ export function makeAttribute<T>(codec: AttributeCodec<T>, value: T, transaction
 /** The first attribute of `codec`'s type, decoded; undefined when absent. Throws ParseError when malformed. */
 export function getAttribute<T>(msg: StunMessage, codec: AttributeCodec<T>): T | undefined {
   for (const a of msg.attributes) {
-    if (a.type === codec.type) return decodeAttributeValue(codec, a.value, msg.transactionId);
+    if (a.type === codec.type) return decodeAttributeValue(codec, a.value, msg);
   }
   return undefined;
 }
@@ -30,7 +30,7 @@ export function getAttribute<T>(msg: StunMessage, codec: AttributeCodec<T>): T |
 export function getAttributes<T>(msg: StunMessage, codec: AttributeCodec<T>): T[] {
   const out: T[] = [];
   for (const a of msg.attributes) {
-    if (a.type === codec.type) out.push(decodeAttributeValue(codec, a.value, msg.transactionId));
+    if (a.type === codec.type) out.push(decodeAttributeValue(codec, a.value, msg));
   }
   return out;
 }
@@ -40,13 +40,26 @@ export function hasAttribute(msg: StunMessage, type: number): boolean {
   return msg.attributes.some((a) => a.type === type);
 }
 
-function decodeAttributeValue<T>(codec: AttributeCodec<T>, value: Uint8Array, tid: Uint8Array): T {
+/** Decode one value; a ParseError's offset is made relative to the whole message when `msg` has `raw`. */
+function decodeAttributeValue<T>(codec: AttributeCodec<T>, value: Uint8Array, msg: StunMessage): T {
   try {
-    return codec.decode(value, tid);
+    return codec.decode(value, msg.transactionId);
   } catch (err) {
-    if (err instanceof ParseError) throw err;
-    throw new ParseError('stun_bad_attribute', `${codec.name}: ${(err as Error).message}`, 0, { cause: err });
+    const base = valueOffset(msg, value);
+    if (err instanceof ParseError) {
+      if (base === 0) throw err;
+      const detail = err.message.replace(/ \(at byte \d+\)$/, '');
+      throw new ParseError(err.code, detail, base + err.offset, { cause: err });
+    }
+    throw new ParseError('stun_bad_attribute', `${codec.name}: ${(err as Error).message}`, base, { cause: err });
   }
+}
+
+function valueOffset(msg: StunMessage, value: Uint8Array): number {
+  const raw = (msg as { raw?: Uint8Array }).raw;
+  if (!raw || raw.buffer !== value.buffer) return 0;
+  const at = value.byteOffset - raw.byteOffset;
+  return at >= 0 && at <= raw.byteLength ? at : 0;
 }
 
 /** Helpers shared by codecs. */
