@@ -136,6 +136,37 @@ describe('rtcwire client → werift DtlsServer', () => {
   });
 });
 
+describe('rtcwire client → werift DtlsServer with an RSA certificate', () => {
+  it('negotiates TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and equal keying material', async () => {
+    const rsa = (await CipherContext.createSelfSignedCertificateWithKey({
+      signature: SignatureAlgorithm.rsa_1,
+      hash: HashAlgorithm.sha256_4,
+    })) as WeriftCert;
+    const rsaFingerprint = fingerprintOf(parsePemCertificates(rsa.certPem)[0] as Uint8Array);
+    const { transport } = await dgramTransport();
+    const server = new WeriftDtlsServer({
+      transport: transport as never,
+      cert: rsa.certPem,
+      key: rsa.keyPem,
+      signatureHash: rsa.signatureHash as never,
+      srtpProfiles: [1] as never,
+      extendedMasterSecret: true,
+    });
+    cleanups.push(() => transport.close());
+    const weriftConnected = new Promise<void>((r) => server.onConnect.once(() => r()));
+    const session = await connectDtls({
+      remote: `127.0.0.1:${transport.address.port}`,
+      dtls: { verifyPeer: createFingerprintVerifier({ fingerprints: [rsaFingerprint] }), srtpProfiles: [0x0001] },
+    });
+    cleanups.push(() => session.close());
+    await weriftConnected;
+    expect(session.info?.cipherSuite).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+    expect(hex(session.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(
+      hex(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60)),
+    );
+  });
+});
+
 describe('werift DtlsClient → rtcwire server', () => {
   it.each(PROFILES)('%s, we require and verify werift’s certificate by fingerprint', async (name, weriftId) => {
     const listener = await DtlsListener.listen({
