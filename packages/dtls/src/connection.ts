@@ -18,7 +18,7 @@ import { type HandshakeMessage, HandshakeReassembler } from './handshake/reassem
 import type { SessionSecrets } from './key-schedule.js';
 import { exportKeyingMaterial } from './prf.js';
 import { type DtlsRecord, decodeRecord } from './record.js';
-import { srtpKeyingMaterialLength, srtpProfileById } from './srtp-profiles.js';
+import { type SrtpKeys, splitSrtpKeyingMaterial, srtpKeyingMaterialLength, srtpProfileById } from './srtp-profiles.js';
 import type { RecordProtection } from './record-cipher.js';
 import { RecordLayer } from './record-layer.js';
 
@@ -182,38 +182,16 @@ export abstract class DtlsConnection {
     return exportKeyingMaterial(s.hash, s.master, s.clientRandom, s.serverRandom, label, length, context);
   }
 
-  /**
-   * DTLS-SRTP keys (RFC 5764 §4.2) for the negotiated profile, split into this side's (local)
-   * and the peer's (remote) master key and salt; undefined when no profile was negotiated.
-   */
-  exportSrtpKeys():
-    | { profile: number; localKey: Uint8Array; localSalt: Uint8Array; remoteKey: Uint8Array; remoteSalt: Uint8Array }
-    | undefined {
+  /** DTLS-SRTP keys (RFC 5764 §4.2) for the negotiated profile; undefined when none was negotiated. */
+  exportSrtpKeys(): SrtpKeys | undefined {
     const id = this.connectedInfo?.srtpProfile?.id;
     const profile = id === undefined ? undefined : srtpProfileById(id);
     if (!profile) return undefined;
-    const m = this.exportKeyingMaterial('EXTRACTOR-dtls_srtp', srtpKeyingMaterialLength(profile));
-    const k = profile.keyLength;
-    const s = profile.saltLength;
-    const clientKey = m.subarray(0, k);
-    const serverKey = m.subarray(k, 2 * k);
-    const clientSalt = m.subarray(2 * k, 2 * k + s);
-    const serverSalt = m.subarray(2 * k + s, 2 * k + 2 * s);
-    return this.role === 'client'
-      ? {
-          profile: profile.id,
-          localKey: clientKey,
-          localSalt: clientSalt,
-          remoteKey: serverKey,
-          remoteSalt: serverSalt,
-        }
-      : {
-          profile: profile.id,
-          localKey: serverKey,
-          localSalt: serverSalt,
-          remoteKey: clientKey,
-          remoteSalt: clientSalt,
-        };
+    return splitSrtpKeyingMaterial(
+      profile,
+      this.exportKeyingMaterial('EXTRACTOR-dtls_srtp', srtpKeyingMaterialLength(profile)),
+      this.role,
+    );
   }
 
   // ---- for subclasses ---------------------------------------------------------------------

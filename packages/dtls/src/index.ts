@@ -11,12 +11,13 @@ export {
   SRTP_PROFILES,
   DEFAULT_SRTP_PROFILES,
   type SrtpProfile,
+  type SrtpKeys,
   srtpProfileById,
   srtpKeyingMaterialLength,
+  splitSrtpKeyingMaterial,
 } from './srtp-profiles.js';
 export { computeCookie, verifyCookie } from './cookie.js';
 export { ContentType, HandshakeType, DTLS_1_0, DTLS_1_2 } from './constants.js';
 export { type DtlsRecord, decodeRecords, encodeRecord } from './record.js';
 export { prf, exportKeyingMaterial } from './prf.js';
-export * from './certificate/index.js';
 export * from './certificate/index.js';

@@ -32,3 +32,31 @@ export function chooseSrtpProfile(
 ): number | undefined {
   return serverPreference.find((p) => clientOffered.includes(p));
 }
+
+/** This side's (local) and the peer's (remote) SRTP master key and salt. */
+export interface SrtpKeys {
+  readonly profile: number;
+  readonly localKey: Uint8Array;
+  readonly localSalt: Uint8Array;
+  readonly remoteKey: Uint8Array;
+  readonly remoteSalt: Uint8Array;
+}
+
+/**
+ * Split exported keying material (RFC 5764 §4.2): client key | server key | client salt | server salt.
+ */
+export function splitSrtpKeyingMaterial(
+  profile: SrtpProfile,
+  material: Uint8Array,
+  role: 'client' | 'server',
+): SrtpKeys {
+  const k = profile.keyLength;
+  const s = profile.saltLength;
+  const clientKey = material.subarray(0, k);
+  const serverKey = material.subarray(k, 2 * k);
+  const clientSalt = material.subarray(2 * k, 2 * k + s);
+  const serverSalt = material.subarray(2 * k + s, 2 * k + 2 * s);
+  return role === 'client'
+    ? { profile: profile.id, localKey: clientKey, localSalt: clientSalt, remoteKey: serverKey, remoteSalt: serverSalt }
+    : { profile: profile.id, localKey: serverKey, localSalt: serverSalt, remoteKey: clientKey, remoteSalt: clientSalt };
+}
