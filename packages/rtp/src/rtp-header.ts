@@ -100,6 +100,27 @@ export function readRtpHeader(packet: Uint8Array): RtpHeaderView {
   };
 }
 
+/**
+ * Length of the RTP header (fixed part, CSRCs and extension block) without looking at padding.
+ * Use it on SRTP packets, whose padding count is encrypted and whose last bytes are the
+ * authentication tag, so `readRtpHeader` must not be applied before unprotecting. Throws
+ * `ParseError` (`truncated`, `bad_version`).
+ */
+export function rtpHeaderLength(packet: Uint8Array): number {
+  const length = packet.length;
+  if (length < RTP_FIXED_HEADER_SIZE) throw new ParseError('truncated', 'shorter than the RTP fixed header', length);
+  const b0 = packet[0] as number;
+  if (b0 >> 6 !== RTP_VERSION) throw new ParseError('bad_version', `RTP version ${b0 >> 6}`, 0);
+  let offset = RTP_FIXED_HEADER_SIZE + (b0 & 0x0f) * 4;
+  if (b0 & 0x10) {
+    if (offset + 4 > length) throw new ParseError('truncated', 'extension header does not fit', offset);
+    const words = ((packet[offset + 2] as number) << 8) | (packet[offset + 3] as number);
+    offset += 4 + words * 4;
+  }
+  if (offset > length) throw new ParseError('truncated', 'RTP header does not fit', length);
+  return offset;
+}
+
 /** Read the CSRC at `index` of a validated packet. */
 export function rtpCsrc(packet: Uint8Array, index: number): number {
   return readU32(packet, RTP_FIXED_HEADER_SIZE + index * 4);

@@ -9,6 +9,7 @@ import {
   type RtpPacket,
   readRtpHeader,
   rtpCsrc,
+  rtpHeaderLength,
   rtpMarker,
   rtpPacketSize,
   rtpPayloadType,
@@ -124,6 +125,26 @@ describe('readRtpHeader', () => {
     const h = readRtpHeader(fromHex('a0600001000000000000000100000004'));
     expect(h.payloadLength).toBe(0);
     expect(h.paddingLength).toBe(4);
+  });
+});
+
+describe('rtpHeaderLength', () => {
+  it('measures the header and ignores padding', () => {
+    expect(rtpHeaderLength(OPUS_WITH_EXTENSIONS)).toBe(24);
+    expect(rtpHeaderLength(WITH_CSRCS_AND_PADDING)).toBe(20);
+    // P=1 with a zero last byte: readRtpHeader refuses it, the header length is still known
+    const srtpLike = fromHex('a06000010000000000000001aa00');
+    expect(() => readRtpHeader(srtpLike)).toThrow(ParseError);
+    expect(rtpHeaderLength(srtpLike)).toBe(12);
+  });
+
+  it.each([
+    ['8060000100000000000000', 'truncated'],
+    ['406000010000000000000001', 'bad_version'],
+    ['906000010000000000000001bede', 'truncated'],
+    ['906000010000000000000001bede0002108500', 'truncated'],
+  ])('rejects %s', (hex, code) => {
+    expect(() => rtpHeaderLength(fromHex(hex))).toThrow(expect.objectContaining({ code }));
   });
 });
 
