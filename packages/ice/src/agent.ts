@@ -93,6 +93,9 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private readonly out: Datagram[] = [];
   private readonly events: IceEvent[] = [];
   private lastNow = 0;
+  /** Last time a remote candidate appeared or a pair failed: the clock of the end-of-candidates grace. */
+  private lastCheckActivityMs = 0;
+  private readonly endOfCandidatesGraceMs: number;
   private readonly relays: Relays;
 
   constructor(private readonly options: IceAgentOptions) {
@@ -104,6 +107,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     this.taMs = options.taMs ?? 50;
     this.maxChecks = options.maxCheckTransmissions ?? 7;
     this.nominationDelayMs = options.nominationDelayMs ?? 300;
+    this.endOfCandidatesGraceMs = options.endOfCandidatesGraceMs ?? 10_000;
     this.localUfrag = options.usernameFragment ?? randomIceString(this.random, 8);
     this.localPwd = options.password ?? randomIceString(this.random, 24);
     this.transactions = new TransactionTable(options.initialRtoMs ?? 500, options.maxRtoMs ?? 1600);
@@ -373,6 +377,18 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     if (!this.lite && this.remote && this.hasCheckWork()) consider(Math.max(this.nextCheckMs, this.lastNow));
     if (this.selected) consider(this.consent.nextDeadline(this.lastNow));
     consider(this.relays.pollTimeout());
+    if (
+      this.remote &&
+      !this.lite &&
+      !this.selected &&
+      !this.remoteEnded &&
+      this.connection !== 'failed' &&
+      this.checklist.pairs.length > 0 &&
+      this.checkingDone(true) &&
+      this.checklist.count('succeeded') === 0
+    ) {
+      consider(this.lastCheckActivityMs + this.endOfCandidatesGraceMs);
+    }
     if (this.controllingRole && !this.generationSelected && !this.nominating && this.firstValidMs !== undefined) {
       consider(this.firstValidMs + this.nominationDelayMs);
     }
@@ -411,6 +427,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private maybeGatheringComplete(): void {
     if (this.gathering === 'gathering' && this.gatherPending === 0) {
       this.setGathering('complete');
+      this.lastCheckActivityMs = this.lastNow;
       this.events.push({ type: 'end-of-candidates' });
     }
   }
@@ -424,6 +441,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   private addRemote(candidate: IceCandidate): void {
     const entry = this.remotes.add(candidate);
+    if (entry) this.lastCheckActivityMs = this.lastNow;
     if (entry) for (const l of this.locals.pairable()) this.pairUp(l, entry);
   }
 
@@ -533,6 +551,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       this.maybeGatheringComplete();
     } else if (p.kind === 'check') {
       if (p.pair.state === 'in-progress') p.pair.state = 'failed';
+      this.lastCheckActivityMs = this.lastNow;
       if (this.nominating === p.pair) this.nominating = undefined;
     }
   }
@@ -590,7 +609,11 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       return;
     }
     // §7.3.1.3: an unknown source is a peer-reflexive remote candidate, paired with the candidate the check arrived on.
-    const remote = this.remotes.find(d.remote) ?? this.remotes.addPeerReflexive(d.remote, priority);
+    let remote = this.remotes.find(d.remote);
+    if (!remote) {
+      remote = this.remotes.addPeerReflexive(d.remote, priority);
+      this.lastCheckActivityMs = now;
+    }
     const pair = this.checklist.find(local, d.remote) ?? this.pairUp(local, remote);
     if (!pair) return;
     pair.stats.requestsReceived++;
@@ -667,6 +690,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
         this.enqueueTriggered(pair, false);
       } else {
         pair.state = 'failed';
+        this.lastCheckActivityMs = now;
         if (this.nominating === pair) this.nominating = undefined;
       }
       return;
@@ -674,6 +698,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     // §7.2.5.2.1: non-symmetric transport addresses fail the check.
     if (!sameAddress(d.remote, t.remote) || !sameAddress(d.local, t.local)) {
       pair.state = 'failed';
+      this.lastCheckActivityMs = now;
       this.drops.add('response-asymmetric');
       return;
     }
@@ -760,17 +785,29 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
       else this.setState(this.generationSelected && this.checkingDone() ? 'completed' : 'connected');
       return;
     }
-    // Failed: every pair was checked, none succeeded, and no more candidates can come (RFC 8445 §8.1.2).
-    if (this.remote && !this.lite && this.checkingDone() && this.checklist.count('succeeded') === 0) {
+    // Failed: every pair was checked, none succeeded, and no more candidates can come (RFC 8445 §8.1.2) —
+    // or, when the peer never signals end-of-candidates, nothing new happened for the grace period.
+    if (
+      this.remote &&
+      !this.lite &&
+      this.checklist.count('succeeded') === 0 &&
+      (this.checkingDone() || this.graceOver(now))
+    ) {
       this.setState('failed');
     } else if (this.remote && this.checklist.pairs.length > 0) {
       this.setState('checking');
     }
   }
 
+  private graceOver(now: number): boolean {
+    if (this.checklist.pairs.length === 0 || !this.checkingDone(true)) return false;
+    return now >= this.lastCheckActivityMs + this.endOfCandidatesGraceMs;
+  }
+
   /** Nothing left to check: both sides ended gathering and no pair or transaction is pending. */
-  private checkingDone(): boolean {
-    if (!this.remoteEnded || this.gathering !== 'complete' || this.remotes.pendingMdns.size > 0) return false;
+  private checkingDone(assumeRemoteEnded = false): boolean {
+    if ((!this.remoteEnded && !assumeRemoteEnded) || this.gathering !== 'complete' || this.remotes.pendingMdns.size > 0)
+      return false;
     if (this.triggered.length > 0 || this.nominating) return false;
     if (this.checklist.count('in-progress') > 0) return false;
     return this.generationSelected || this.checklist.count('waiting', 'frozen') === 0;

@@ -49,6 +49,11 @@ export interface IceAgentOptions {
   readonly maxCheckTransmissions?: number;
   /** Controlling agent: how long after the first valid pair to wait for a better one before nominating (default 300 ms). */
   readonly nominationDelayMs?: number;
+  /**
+   * When the peer never signals end-of-candidates (common with trickle), report `failed` once every
+   * pair failed and no new candidate or failure happened for this long (default 10 000 ms).
+   */
+  readonly endOfCandidatesGraceMs?: number;
   /** RFC 7675: mean consent check interval (default 5000 ms, randomized ±20 %). */
   readonly consentIntervalMs?: number;
   /** No consent response for this long → `disconnected` (default 8000 ms). */

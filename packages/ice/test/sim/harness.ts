@@ -20,6 +20,8 @@ export interface SideOptions {
   readonly mapSdp?: (sdp: string) => string;
   /** One-way signalling delay from this side to the peer (default: the scenario's). */
   readonly signalDelayMs?: number;
+  /** Never signal end-of-candidates to the peer (like many trickle implementations). */
+  readonly noEndOfCandidates?: boolean;
   /** This side's mDNS resolver, answering `mdns-resolve` events after 5 ms. */
   readonly resolveMdns?: (name: string) => string | undefined;
 }
@@ -95,7 +97,7 @@ export function twoAgents(s: Scenario) {
     if (e.type === 'local-candidate') {
       const sdp = opts?.mapSdp ? opts.mapSdp(e.sdp) : e.sdp;
       net.schedule(now + d, () => to.addRemoteCandidate(net.now, parseCandidate(sdp)));
-    } else if (e.type === 'end-of-candidates') {
+    } else if (e.type === 'end-of-candidates' && !opts?.noEndOfCandidates) {
       net.schedule(now + d, () => to.endOfRemoteCandidates(net.now));
     }
   };

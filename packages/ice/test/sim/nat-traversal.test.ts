@@ -55,4 +55,17 @@ describe('NAT traversal with STUN', () => {
     expect(a.agent.selectedPair).toBeUndefined();
     expect(net.stats.dropped.get('nat-filtered') + net.stats.dropped.get('nat-no-mapping')).toBeGreaterThan(0);
   });
+
+  it('reports failed without the peer end-of-candidates once the grace period passes', () => {
+    const { net, a, b, start, bothIn } = twoAgents({
+      seed: 13,
+      a: { nat: { type: 'symmetric' }, noEndOfCandidates: true },
+      b: { nat: { type: 'symmetric' }, noEndOfCandidates: true },
+    });
+    start();
+    expect(net.runUntil(bothIn('failed'), 60_000)).toBe(true);
+    expect(a.states()).toEqual(['checking', 'failed']);
+    expect(b.states()).toEqual(['checking', 'failed']);
+    expectNoStaleDeadlines(a, b);
+  });
 });
