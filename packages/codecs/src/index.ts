@@ -11,3 +11,4 @@ export * from './types.js';
 export * from './vp8.js';
 export * from './vp9.js';
 export * from './vp9-descriptor.js';
+export * from './registry.js';
