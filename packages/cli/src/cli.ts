@@ -7,10 +7,11 @@ import { demoCommand } from './commands/demo.js';
 import { stunCommand } from './commands/stun.js';
 import { turnCommand } from './commands/turn.js';
 import { dtlsCommand } from './commands/dtls.js';
+import { recordCommand } from './commands/record.js';
 
 export type { CliIo, Command } from './command.js';
 
-const COMMANDS: readonly Command[] = [demoCommand, stunCommand, turnCommand, dtlsCommand];
+const COMMANDS: readonly Command[] = [demoCommand, recordCommand, stunCommand, turnCommand, dtlsCommand];
 
 function help(): string {
   const width = Math.max(4, ...COMMANDS.map((c) => c.name.length));

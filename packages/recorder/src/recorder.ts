@@ -57,6 +57,8 @@ export class Recorder {
   private readonly outputs: RecorderOutput[] = [];
   private synchronized = false;
   private finished = false;
+  private firstTimeMs: number | undefined;
+  private lastTimeMs: number | undefined;
 
   constructor(options: RecorderOptions) {
     if (options.tracks.length === 0) throw new InvalidArgumentError('a recording needs at least one track');
@@ -173,7 +175,14 @@ export class Recorder {
     return out;
   }
 
+  /** Media time covered by the frames written so far (first frame to last frame start), in ms. */
+  get durationMs(): number {
+    return this.firstTimeMs === undefined || this.lastTimeMs === undefined ? 0 : this.lastTimeMs - this.firstTimeMs;
+  }
+
   private write(frame: SinkFrame, t: TrackState): void {
+    this.firstTimeMs = Math.min(this.firstTimeMs ?? frame.timeMs, frame.timeMs);
+    this.lastTimeMs = Math.max(this.lastTimeMs ?? frame.timeMs, frame.timeMs);
     if (this.sink) {
       this.append(this.sink.add(frame));
       t.counters.framesWritten++;

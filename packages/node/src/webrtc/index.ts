@@ -9,6 +9,6 @@ export {
   type RTCSessionDescriptionInit,
   RTCTrackEvent,
 } from './peer-connection.js';
-export { RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver } from './rtp-objects.js';
+export { type RTCRtpCodecParameters, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver } from './rtp-objects.js';
 export { type EncodedFrame, type IncompleteFrame, MediaStreamTrack, type TrackRtpPacket } from './track.js';
 export { type FrameCodec } from './media-codecs.js';

@@ -7,7 +7,7 @@ import {
   secureRandom,
 } from '@rtcwire/common';
 import { type DtlsCredential, generateCertificate } from '@rtcwire/dtls';
-import { PeerConnectionCore, type PeerConnectionState, type PeerEvent, type SignalingState } from '@rtcwire/peer';
+import { type CodecCapability, PeerConnectionCore, type PeerConnectionState, type PeerEvent, type SignalingState } from '@rtcwire/peer';
 import { monotonicClock } from '../clock.js';
 import { Driver } from '../driver.js';
 import { type InterfaceFilter, listLocalAddresses } from '../interfaces.js';
@@ -44,6 +44,8 @@ export interface RTCConfiguration {
     answerSetup?: 'passive' | 'active';
     /** Resolve remote `.local` candidates with multicast DNS (default true). */
     mdns?: boolean;
+    /** Codecs we accept and offer, in preference order (default: @rtcwire/peer's DEFAULT_*_CODECS). */
+    codecs?: { audio?: readonly CodecCapability[]; video?: readonly CodecCapability[] };
   };
 }
 
@@ -151,6 +153,7 @@ export class RTCPeerConnection extends EventTarget {
       turnServers: ice.turn,
       relayOnly: this.config.iceTransportPolicy === 'relay',
       ...(rc.answerSetup ? { answerSetup: rc.answerSetup } : {}),
+      ...(rc.codecs ? { codecs: rc.codecs } : {}),
       wallClockMs: (now) => now + wallOffset,
       logger: this.log,
     });
@@ -379,7 +382,7 @@ export class RTCPeerConnection extends EventTarget {
       t,
       track,
     );
-    const w = new RTCRtpTransceiver(t, sender, new RTCRtpReceiver(remoteTrack));
+    const w = new RTCRtpTransceiver(t, sender, new RTCRtpReceiver(remoteTrack, t));
     this.wrappers.set(id, w);
     return w;
   }

@@ -40,6 +40,10 @@ export class RTCRtpSender {
     return this.currentTrack;
   }
 
+  getParameters(): { codecs: RTCRtpCodecParameters[] } {
+    return codecParameters(this.transceiver);
+  }
+
   async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
     if (track && track.kind !== this.transceiver.kind)
       throw new TypeError(`cannot send a ${track.kind} track on a ${this.transceiver.kind} sender`);
@@ -78,8 +82,36 @@ export class RTCRtpSender {
   }
 }
 
+/** W3C RTCRtpCodecParameters. */
+export interface RTCRtpCodecParameters {
+  payloadType: number;
+  mimeType: string;
+  clockRate: number;
+  channels?: number;
+  sdpFmtpLine?: string;
+}
+
+function codecParameters(t: Transceiver): { codecs: RTCRtpCodecParameters[] } {
+  return {
+    codecs: t.codecs.map((c) => {
+      const p: RTCRtpCodecParameters = { payloadType: c.payloadType, mimeType: `${t.kind}/${c.name}`, clockRate: c.clockRate };
+      if (c.channels !== undefined) p.channels = c.channels;
+      if (c.parameters.size > 0) p.sdpFmtpLine = [...c.parameters].map(([k, v]) => `${k}=${v}`).join(';');
+      return p;
+    }),
+  };
+}
+
 export class RTCRtpReceiver {
-  constructor(readonly track: MediaStreamTrack) {}
+  constructor(
+    readonly track: MediaStreamTrack,
+    private readonly transceiver: Transceiver,
+  ) {}
+
+  /** The negotiated receive codecs, in preference order (empty before negotiation). */
+  getParameters(): { codecs: RTCRtpCodecParameters[] } {
+    return codecParameters(this.transceiver);
+  }
 }
 
 export class RTCRtpTransceiver {
