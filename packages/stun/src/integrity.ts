@@ -105,7 +105,7 @@ export function verifyIntegrity(raw: Uint8Array, key: Uint8Array, algorithm?: In
 /** True when the message ends with a correct FINGERPRINT attribute (RFC 8489 §14.7). */
 export function verifyFingerprint(raw: Uint8Array): boolean {
   const loc = locate(raw, AttrType.FINGERPRINT);
-  if (!loc || loc.length !== 4 || loc.at + 8 !== raw.byteLength) return false;
+  if (loc?.length !== 4 || loc.at + 8 !== raw.byteLength) return false;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const expected = (crc32(raw.subarray(0, loc.at)) ^ FINGERPRINT_XOR) >>> 0;
   return view.getUint32(loc.at + 4) === expected;

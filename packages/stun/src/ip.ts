@@ -52,7 +52,7 @@ export function parseIPv6(text: string): Uint8Array | undefined {
     words.push(...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail);
   } else {
     const all = parseHalf(s, true);
-    if (!all || all.length !== 8) return undefined;
+    if (all?.length !== 8) return undefined;
     words.push(...all);
   }
   const out = new Uint8Array(16);

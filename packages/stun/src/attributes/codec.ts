@@ -70,6 +70,6 @@ export function expectLength(name: string, value: Uint8Array, ...allowed: number
 }
 
 export function needTransactionId(name: string, tid: Uint8Array | undefined): Uint8Array {
-  if (!tid || tid.byteLength !== 12) throw new InvalidArgumentError(`${name} needs the 12-byte transaction id`);
+  if (tid?.byteLength !== 12) throw new InvalidArgumentError(`${name} needs the 12-byte transaction id`);
   return tid;
 }
