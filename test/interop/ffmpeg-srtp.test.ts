@@ -1,8 +1,9 @@
 /**
  * Media interop with ffmpeg 5.1 over SRTP (SDES keys, AES_CM_128_HMAC_SHA1_80), both directions:
- * - ffmpeg encodes a test pattern (VP8, H.264) and sends SRTP; we unprotect (@rtcwire/srtp), decode
- *   RTP (@rtcwire/rtp), assemble frames (@rtcwire/codecs) and write IVF / Annex-B, which ffmpeg must
- *   decode without a single error message and with the frame count it sent.
+ * - ffmpeg encodes a test pattern (VP8, VP9, H.264) and sends SRTP; we unprotect (@rtcwire/srtp),
+ *   decode RTP (@rtcwire/rtp), assemble frames (@rtcwire/codecs) and write IVF / Annex-B, which
+ *   ffmpeg must decode without a single error message and with the frame count it sent. Opus: every
+ *   packet must come out as one 20 ms frame.
  * - we packetize our fixture frames, protect them and send; ffmpeg receives via an SDP with
  *   a=crypto and must decode the requested frames with no error.
  */
@@ -19,6 +20,8 @@ import {
   H264Depacketizer,
   H264Packetizer,
   joinAnnexB,
+  OpusDepacketizer,
+  type OpusMedia,
   type Packetizer,
   RtpSequencer,
   splitAccessUnits,
@@ -85,9 +88,10 @@ async function bindUdp(port: number): Promise<Socket> {
   return s;
 }
 
-const VP8_ENCODE = ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-g', '30'];
+const VP8_ENCODE = ['-an', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-g', '30'];
 // ffmpeg's VP9 RTP packetizer is marked experimental; it sends a one-byte descriptor (B/E only).
 const VP9_ENCODE = [
+  '-an',
   '-pix_fmt',
   'yuv420p',
   '-c:v',
@@ -104,6 +108,7 @@ const VP9_ENCODE = [
   'experimental',
 ];
 const H264_ENCODE = [
+  '-an',
   '-c:v',
   'libx264',
   '-preset',
@@ -120,8 +125,15 @@ const H264_ENCODE = [
   'h264_mp4toannexb',
 ];
 
-/** ffmpeg sends 2 s of 30 fps video over SRTP; returns the frames we assembled and any losses. */
-async function receiveFromFfmpeg(encode: string[], payloadType: number, depacketizer: Depacketizer) {
+const TEST_PATTERN = ['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '2'];
+
+/** ffmpeg sends 2 s of media over SRTP; returns the frames we assembled and any losses. */
+async function receiveFromFfmpeg(
+  encode: string[],
+  payloadType: number,
+  depacketizer: Depacketizer,
+  input: string[] = TEST_PATTERN,
+) {
   const port = await freePort();
   const rtp = await bindUdp(port);
   const rtcp = await bindUdp(port + 1).catch(() => undefined);
@@ -150,14 +162,8 @@ async function receiveFromFfmpeg(encode: string[], payloadType: number, depacket
       '-v',
       'error',
       '-re',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=320x240:rate=30',
-      '-t',
-      '2',
+      ...input,
       ...encode,
-      '-an',
       '-f',
       'rtp',
       '-payload_type',
@@ -195,6 +201,25 @@ function decodeWithFfmpeg(file: string): { errors: string; frames: number } {
 }
 
 describe('ffmpeg → rtcwire over SRTP', () => {
+  it('Opus: every 20 ms packet arrives as one frame', async () => {
+    const r = await receiveFromFfmpeg(
+      ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20', '-application', 'audio'],
+      111,
+      new OpusDepacketizer(),
+      ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '2', '-vn'],
+    );
+    expect(r.result.code).toBe(0);
+    expect(r.authFailures).toBe(0);
+    expect(r.incomplete).toEqual([]);
+    // 2 s of 20 ms frames; libopus may hold back its look-ahead at the very end.
+    expect(r.frames.length).toBeGreaterThanOrEqual(99);
+    expect(r.frames.length).toBeLessThanOrEqual(101);
+    const media = r.frames as unknown as OpusMedia[];
+    expect(new Set(media.map((f) => f.samples))).toEqual(new Set([960]));
+    const steps = r.frames.slice(1).map((f, i) => (f.timestamp - r.frames[i]!.timestamp) >>> 0);
+    expect(new Set(steps)).toEqual(new Set([960]));
+  });
+
   it('VP8: every frame arrives whole and the IVF we write decodes cleanly', async () => {
     const r = await receiveFromFfmpeg(VP8_ENCODE, 96, new Vp8Depacketizer());
     expect(r.result.code).toBe(0);
