@@ -1,4 +1,4 @@
-import { RtcwireError } from '@rtcwire/common';
+import { ParseError, RtcwireError } from '@rtcwire/common';
 
 /** Alert descriptions (RFC 5246 §7.2, RFC 4279, RFC 7627), name → wire code. */
 export const AlertDescription = {
@@ -65,4 +65,29 @@ export class FatalAlert extends Error {
     super(message);
     this.alert = alert;
   }
+}
+
+/** Alert message (RFC 5246 §7.2): level(1) description(1). */
+export interface AlertMessage {
+  readonly level: number;
+  readonly description: number;
+}
+
+export function encodeAlert(m: AlertMessage): Uint8Array {
+  return Uint8Array.of(m.level, m.description);
+}
+
+export function decodeAlert(data: Uint8Array): AlertMessage {
+  if (data.byteLength !== 2) throw new ParseError('invalid_length', `alert of ${data.byteLength} bytes`, 0);
+  return { level: data[0] as number, description: data[1] as number };
+}
+
+/** ChangeCipherSpec (RFC 5246 §7.1): a single byte 1. */
+export function encodeChangeCipherSpec(): Uint8Array {
+  return Uint8Array.of(1);
+}
+
+export function decodeChangeCipherSpec(data: Uint8Array): void {
+  if (data.byteLength !== 1 || data[0] !== 1)
+    throw new ParseError('invalid_ccs', 'ChangeCipherSpec must be the byte 1', 0);
 }

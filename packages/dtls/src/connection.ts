@@ -9,7 +9,16 @@ import {
   secureRandom,
   silentLogger,
 } from '@rtcwire/common';
-import { AlertDescription, AlertLevel, DtlsError, FatalAlert, alertName } from './alert.js';
+import {
+  AlertDescription,
+  AlertLevel,
+  DtlsError,
+  FatalAlert,
+  alertName,
+  decodeAlert,
+  decodeChangeCipherSpec,
+  encodeAlert,
+} from './alert.js';
 import { ContentType, MAX_PLAINTEXT } from './constants.js';
 import type { DtlsConnectionInfo, DtlsEvent, DtlsState } from './events.js';
 import { type FlightItem, packFlight } from './flight.js';
@@ -275,7 +284,9 @@ export abstract class DtlsConnection {
   }
 
   protected sendAlert(level: number, code: number): void {
-    this.transmitQueue.push(this.records.seal(ContentType.alert, this.writeEpoch, Uint8Array.of(level, code)));
+    this.transmitQueue.push(
+      this.records.seal(ContentType.alert, this.writeEpoch, encodeAlert({ level, description: code })),
+    );
     this.emit({
       type: 'alert',
       level: level === AlertLevel.fatal ? 'fatal' : 'warning',
@@ -320,7 +331,8 @@ export abstract class DtlsConnection {
         this.handleHandshakeRecord(now, record, plaintext);
         break;
       case ContentType.change_cipher_spec:
-        if (plaintext.byteLength !== 1 || plaintext[0] !== 1) this.drops.add('malformed_ccs');
+        // Keys are switched by the handshake itself; a CCS only has to be well formed.
+        this.tryDecode(() => decodeChangeCipherSpec(plaintext), 'malformed_ccs');
         break;
       case ContentType.alert:
         this.handleAlert(record.epoch, plaintext);
@@ -346,17 +358,26 @@ export abstract class DtlsConnection {
     }
   }
 
-  private handleAlert(epoch: number, data: Uint8Array): void {
-    if (data.byteLength !== 2) {
-      this.drops.add('malformed_alert');
-      return;
+  /** Run a decoder; on ParseError count a drop under `reason` and return undefined. */
+  private tryDecode<T>(decode: () => T, reason: string): T | undefined {
+    try {
+      return decode();
+    } catch (err) {
+      if (!isParseError(err)) throw err;
+      this.drops.add(reason);
+      return undefined;
     }
+  }
+
+  private handleAlert(epoch: number, data: Uint8Array): void {
+    const alert = this.tryDecode(() => decodeAlert(data), 'malformed_alert');
+    if (!alert) return;
     if (epoch === 0 && this.stateValue === 'connected') {
       this.drops.add('unauthenticated_alert');
       return;
     }
-    const level = data[0] as number;
-    const code = data[1] as number;
+    const level = alert.level;
+    const code = alert.description;
     const name = alertName(code);
     const fatal = level === AlertLevel.fatal;
     this.emit({ type: 'alert', level: fatal ? 'fatal' : 'warning', code, name, sent: false });

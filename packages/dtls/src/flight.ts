@@ -1,3 +1,4 @@
+import { encodeChangeCipherSpec } from './alert.js';
 import { ContentType, HANDSHAKE_HEADER_LENGTH, RECORD_HEADER_LENGTH } from './constants.js';
 import { encodeHandshakeFragment } from './handshake/header.js';
 
@@ -51,7 +52,7 @@ export function packFlight(
   };
   for (const item of items) {
     if (item.kind === 'ccs') {
-      push(seal(ContentType.change_cipher_spec, item.epoch, Uint8Array.of(1)));
+      push(seal(ContentType.change_cipher_spec, item.epoch, encodeChangeCipherSpec()));
       continue;
     }
     const perRecord = RECORD_HEADER_LENGTH + overhead(item.epoch) + HANDSHAKE_HEADER_LENGTH;

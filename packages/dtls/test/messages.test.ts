@@ -1,5 +1,6 @@
 import { ParseError, fromHex, toHex } from '@rtcwire/common';
 import { describe, expect, it } from 'vitest';
+import { decodeAlert, decodeChangeCipherSpec, encodeAlert, encodeChangeCipherSpec } from '../src/alert.js';
 import { ExtensionType, HandshakeType } from '../src/constants.js';
 import {
   decodeCertificate,
@@ -161,6 +162,19 @@ describe('handshake message codecs', () => {
     expect(decodeRenegotiationInfo(fromHex('00'))).toEqual(new Uint8Array(0));
     expect(() => decodeSupportedGroups(fromHex('0003001d00'))).toThrow(ParseError);
     expect(() => decodeUseSrtp(fromHex('0000'))).toThrow(ParseError);
+  });
+});
+
+describe('Alert and ChangeCipherSpec', () => {
+  it('round-trip with golden bytes and reject bad lengths', () => {
+    expect(toHex(encodeAlert({ level: 2, description: 42 }))).toBe('022a');
+    expect(decodeAlert(fromHex('0100'))).toEqual({ level: 1, description: 0 });
+    expect(() => decodeAlert(fromHex('02'))).toThrow(ParseError);
+    expect(() => decodeAlert(fromHex('022a00'))).toThrow(ParseError);
+    expect(toHex(encodeChangeCipherSpec())).toBe('01');
+    expect(() => decodeChangeCipherSpec(encodeChangeCipherSpec())).not.toThrow();
+    expect(() => decodeChangeCipherSpec(fromHex('02'))).toThrow(ParseError);
+    expect(() => decodeChangeCipherSpec(fromHex(''))).toThrow(ParseError);
   });
 });
 
