@@ -140,4 +140,79 @@ describe('OpenSSL smoke test (DTLS 1.2 wire format)', () => {
       expect(toHex(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(await keyingMaterial(server));
     });
   }
+
+  it('mutual authentication: our client presents a certificate to openssl s_server -Verify', async () => {
+    const cred = testCredential('p256', 'openssl-server');
+    const clientCred = testCredential('rsa', 'rtcwire-client');
+    const dir = writeTemp({ 'c.pem': cred.certPem, 'k.pem': cred.keyPem });
+    const port = await freeUdpPort();
+    const server = track(
+      startOpenssl([
+        's_server',
+        '-dtls1_2',
+        '-naccept',
+        '1',
+        '-accept',
+        `127.0.0.1:${port}`,
+        '-cert',
+        join(dir, 'c.pem'),
+        '-key',
+        join(dir, 'k.pem'),
+        '-Verify',
+        '1',
+        '-keymatexport',
+        'EXTRACTOR-dtls_srtp',
+        '-keymatexportlen',
+        '60',
+      ]),
+    );
+    await server.waitForOutput(/ACCEPT/);
+    const client = new DtlsClient({
+      credential: clientCred,
+      verifyPeer: fingerprintVerifier(cred.fingerprint),
+      initialRetransmitMs: 300,
+    });
+    const driver = await UdpDriver.open(client, { address: '127.0.0.1', port });
+    track({ stop: () => driver.close() });
+    client.start(driver.now());
+    driver.pump();
+    await driver.waitFor((ev) => ev.some((e) => e.type === 'connected' || e.type === 'failed'));
+    expect(client.state).toBe('connected');
+    expect(toHex(client.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(await keyingMaterial(server));
+    await server.waitForOutput(/CN ?= ?rtcwire-client/);
+  });
+
+  it('mutual authentication: openssl s_client presents a certificate to our server', async () => {
+    const cred = testCredential('p256', 'rtcwire-server');
+    const clientCred = testCredential('p256', 'openssl-client');
+    const dir = writeTemp({ 'c.pem': clientCred.certPem, 'k.pem': clientCred.keyPem });
+    const server = new DtlsServer({
+      credential: cred,
+      clientAuth: 'require',
+      verifyPeer: fingerprintVerifier(clientCred.fingerprint),
+      initialRetransmitMs: 300,
+    });
+    const driver = await UdpDriver.open(server);
+    track({ stop: () => driver.close() });
+    const client = track(
+      startOpenssl([
+        's_client',
+        '-dtls1_2',
+        '-connect',
+        `127.0.0.1:${driver.port}`,
+        '-cert',
+        join(dir, 'c.pem'),
+        '-key',
+        join(dir, 'k.pem'),
+        '-keymatexport',
+        'EXTRACTOR-dtls_srtp',
+        '-keymatexportlen',
+        '60',
+      ]),
+    );
+    await driver.waitFor((ev) => ev.some((e) => e.type === 'connected' || e.type === 'failed'));
+    expect(server.state).toBe('connected');
+    expect(server.connectionInfo?.peerFingerprint).toBe(clientCred.fingerprint);
+    expect(toHex(server.exportKeyingMaterial('EXTRACTOR-dtls_srtp', 60))).toBe(await keyingMaterial(client));
+  });
 });
