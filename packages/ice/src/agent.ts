@@ -2,7 +2,8 @@
  * The RFC 8445 ICE agent as a sans-IO `DatagramEndpoint<IceEvent>`. This file is the coordinator
  * (public API, demultiplexing, connectivity checks, nomination, state); the pieces it coordinates —
  * check list, transactions, consent, candidates, STUN message shapes — live in their own files.
- * It is longer than 400 lines because the check/response/role-conflict logic reads best in one place.
+ * It is longer than 400 lines (just under 800) because the check/response/role-conflict logic reads
+ * best in one place.
  */
 import type { Datagram, DatagramEndpoint, Logger, RandomSource, SocketAddress } from '@rtcwire/common';
 import {
@@ -36,8 +37,9 @@ import {
 import { LocalCandidates, RemoteCandidates, type RemoteEntry } from './candidate-sets.js';
 import { Checklist } from './checklist.js';
 import { Relays } from './relays.js';
+import { stateSteps } from './state.js';
 import { ConsentTracker } from './consent.js';
-import type { CandidatePair, LocalCandidate } from './pair.js';
+import { type CandidatePair, describePair, type LocalCandidate, reportPair } from './pair.js';
 import {
   type Credentials,
   encodeCheckError,
@@ -46,7 +48,7 @@ import {
   encodeServerBindingRequest,
   requestRole,
 } from './stun-messages.js';
-import { hexId, type Transaction, TransactionTable } from './transactions.js';
+import { hexId, type Transaction, type TransactionPurpose, TransactionTable } from './transactions.js';
 import type {
   IceAgentOptions,
   IceConnectionState,
@@ -57,8 +59,6 @@ import type {
   SelectedPair,
 } from './types.js';
 
-const STATE_ORDER: readonly IceConnectionState[] = ['new', 'checking', 'connected', 'completed'];
-
 export class IceAgent implements DatagramEndpoint<IceEvent> {
   readonly drops = new DropCounters();
   private controllingRole: boolean;
@@ -66,9 +66,6 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private readonly random: RandomSource;
   private readonly log: Logger;
   private readonly tieBreaker: bigint;
-  private readonly taMs: number;
-  private readonly maxChecks: number;
-  private readonly nominationDelayMs: number;
   private localUfrag: string;
   private localPwd: string;
   private remote: IceParameters | undefined;
@@ -95,7 +92,6 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   private lastNow = 0;
   /** Last time a remote candidate appeared or a pair failed: the clock of the end-of-candidates grace. */
   private lastCheckActivityMs = 0;
-  private readonly endOfCandidatesGraceMs: number;
   private readonly relays: Relays;
 
   constructor(private readonly options: IceAgentOptions) {
@@ -104,10 +100,6 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     this.controllingRole = this.lite ? false : options.controlling;
     this.log = options.logger ?? silentLogger;
     this.tieBreaker = options.tieBreaker ?? new DataView(this.random.bytes(8).buffer).getBigUint64(0);
-    this.taMs = options.taMs ?? 50;
-    this.maxChecks = options.maxCheckTransmissions ?? 7;
-    this.nominationDelayMs = options.nominationDelayMs ?? 300;
-    this.endOfCandidatesGraceMs = options.endOfCandidatesGraceMs ?? 10_000;
     this.localUfrag = options.usernameFragment ?? randomIceString(this.random, 8);
     this.localPwd = options.password ?? randomIceString(this.random, 24);
     this.transactions = new TransactionTable(options.initialRtoMs ?? 500, options.maxRtoMs ?? 1600);
@@ -153,7 +145,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     return this.gathering;
   }
   get selectedPair(): SelectedPair | undefined {
-    return this.selected ? describe(this.selected) : undefined;
+    return this.selected ? describePair(this.selected) : undefined;
   }
   get localCandidates(): readonly IceCandidate[] {
     return this.locals.signalled();
@@ -163,14 +155,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   }
   /** Pair states, highest priority first (for stats and tests). */
   get pairs(): readonly PairReport[] {
-    return this.checklist.pairs.map((p) => ({
-      pair: describe(p),
-      state: p.state,
-      nominated: p.nominated,
-      selected: p === this.selected,
-      priority: p.priority,
-      stats: { ...p.stats },
-    }));
+    return this.checklist.pairs.map((p) => reportPair(p, p === this.selected));
   }
 
   /** Set (or, with a new ufrag, change: ICE restart by the peer) the remote credentials. */
@@ -344,7 +329,9 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   handleTimeout(now: number): void {
     this.lastNow = now;
     if (this.connection === 'closed') return;
-    const { resend, expired } = this.transactions.due(now, (t) => (t.purpose.kind === 'gather' ? 4 : this.maxChecks));
+    const { resend, expired } = this.transactions.due(now, (t) =>
+      t.purpose.kind === 'gather' ? 4 : (this.options.maxCheckTransmissions ?? 7),
+    );
     for (const t of resend) {
       if (t.purpose.kind !== 'gather') t.purpose.pair.stats.requestsSent++;
       this.transmit(t.local, t.remote, t.bytes);
@@ -377,20 +364,9 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     if (!this.lite && this.remote && this.hasCheckWork()) consider(Math.max(this.nextCheckMs, this.lastNow));
     if (this.selected) consider(this.consent.nextDeadline(this.lastNow));
     consider(this.relays.pollTimeout());
-    if (
-      this.remote &&
-      !this.lite &&
-      !this.selected &&
-      !this.remoteEnded &&
-      this.connection !== 'failed' &&
-      this.checklist.pairs.length > 0 &&
-      this.checkingDone(true) &&
-      this.checklist.count('succeeded') === 0
-    ) {
-      consider(this.lastCheckActivityMs + this.endOfCandidatesGraceMs);
-    }
+    if (this.connection !== 'failed') consider(this.graceDeadline());
     if (this.controllingRole && !this.generationSelected && !this.nominating && this.firstValidMs !== undefined) {
-      consider(this.firstValidMs + this.nominationDelayMs);
+      consider(this.firstValidMs + (this.options.nominationDelayMs ?? 300));
     }
     return t;
   }
@@ -452,11 +428,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   /** Send from a base: directly, or through the TURN client when the base is a relayed address. */
   private transmit(local: SocketAddress, remote: SocketAddress, data: Uint8Array): void {
-    if (this.relays.isRelayed(local)) {
-      if (!this.relays.send(this.lastNow, local, remote, data)) this.drops.add('relay-unavailable');
-    } else {
-      this.out.push({ local, remote, data });
-    }
+    if (!this.relays.transmit(this.lastNow, local, remote, data)) this.drops.add('relay-unavailable');
   }
 
   // ---- checks -------------------------------------------------------------------------------
@@ -486,53 +458,50 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     }
     if (!next) return;
     this.sendCheck(now, next.pair, next.useCandidate);
-    this.nextCheckMs = now + this.taMs;
+    this.nextCheckMs = now + (this.options.taMs ?? 50);
   }
 
   private sendCheck(now: number, pair: CandidatePair, useCandidate: boolean): void {
+    if (pair.state !== 'succeeded') pair.state = 'in-progress';
     const credentials = this.credentials();
-    const tid = this.random.bytes(12);
-    // §7.2.2: PRIORITY is what a peer-reflexive candidate of ours would get.
-    const priority = candidatePriority('prflx', localPreferenceOf(pair.local.candidate.priority));
-    const bytes = encodeCheckRequest({
-      transactionId: tid,
+    this.sendBinding(now, pair, credentials, useCandidate, () => ({
+      kind: 'check',
+      pair,
+      useCandidate,
       credentials,
-      priority,
+      controlling: this.controllingRole,
+    }));
+  }
+
+  /** RFC 7675 §5.1: a consent check on the selected pair, with the credentials it was selected under. */
+  private sendConsentCheck(now: number): void {
+    const pair = this.selected as CandidatePair;
+    const credentials = this.selectedCredentials as Credentials;
+    this.transactions.cancel((t) => t.purpose.kind === 'consent');
+    this.sendBinding(now, pair, credentials, false, () => ({ kind: 'consent', pair, credentials }));
+    this.consent.scheduleNext(now);
+  }
+
+  private sendBinding(
+    now: number,
+    pair: CandidatePair,
+    credentials: Credentials,
+    useCandidate: boolean,
+    purpose: () => TransactionPurpose,
+  ): void {
+    const transactionId = this.random.bytes(12);
+    const bytes = encodeCheckRequest({
+      transactionId,
+      credentials,
+      // §7.2.2: PRIORITY is what a peer-reflexive candidate of ours would get.
+      priority: candidatePriority('prflx', localPreferenceOf(pair.local.candidate.priority)),
       controlling: this.controllingRole,
       tieBreaker: this.tieBreaker,
       useCandidate,
     });
-    if (pair.state !== 'succeeded') pair.state = 'in-progress';
-    const purpose = { kind: 'check', pair, useCandidate, credentials, controlling: this.controllingRole } as const;
-    this.transactions.start(now, hexId(tid), purpose, bytes, pair.local.base, pair.remoteAddress);
+    this.transactions.start(now, hexId(transactionId), purpose(), bytes, pair.local.base, pair.remoteAddress);
     pair.stats.requestsSent++;
     this.transmit(pair.local.base, pair.remoteAddress, bytes);
-  }
-
-  private sendConsentCheck(now: number): void {
-    const pair = this.selected as CandidatePair;
-    const credentials = this.selectedCredentials as Credentials;
-    const tid = this.random.bytes(12);
-    const bytes = encodeCheckRequest({
-      transactionId: tid,
-      credentials,
-      priority: candidatePriority('prflx', localPreferenceOf(pair.local.candidate.priority)),
-      controlling: this.controllingRole,
-      tieBreaker: this.tieBreaker,
-      useCandidate: false,
-    });
-    this.transactions.cancel((t) => t.purpose.kind === 'consent');
-    this.transactions.start(
-      now,
-      hexId(tid),
-      { kind: 'consent', pair, credentials },
-      bytes,
-      pair.local.base,
-      pair.remoteAddress,
-    );
-    pair.stats.requestsSent++;
-    this.transmit(pair.local.base, pair.remoteAddress, bytes);
-    this.consent.scheduleNext(now);
   }
 
   private enqueueTriggered(pair: CandidatePair, useCandidate: boolean): void {
@@ -728,7 +697,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     const betterPending = this.checklist.pairs.some(
       (q) => q.priority > best.priority && (q.state === 'waiting' || q.state === 'in-progress' || q.state === 'frozen'),
     );
-    if (betterPending && now < (this.firstValidMs ?? now) + this.nominationDelayMs) return;
+    if (betterPending && now < (this.firstValidMs ?? now) + (this.options.nominationDelayMs ?? 300)) return;
     this.nominating = best;
     this.enqueueTriggered(best, true);
   }
@@ -744,7 +713,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     this.transactions.cancel((t) => t.purpose.kind === 'consent');
     this.consent.start(now);
     if (this.lite) this.consent.stop();
-    this.events.push({ type: 'selected-pair', pair: describe(pair) });
+    this.events.push({ type: 'selected-pair', pair: describePair(pair) });
   }
 
   private switchRole(controlling: boolean): void {
@@ -799,9 +768,17 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
     }
   }
 
+  /** When the end-of-candidates grace ends, if it applies: all pairs failed and the peer never signalled the end. */
+  private graceDeadline(): number | undefined {
+    if (!this.remote || this.lite || this.selected || this.remoteEnded || this.checklist.pairs.length === 0)
+      return undefined;
+    if (this.checklist.count('succeeded') > 0 || !this.checkingDone(true)) return undefined;
+    return this.lastCheckActivityMs + (this.options.endOfCandidatesGraceMs ?? 10_000);
+  }
+
   private graceOver(now: number): boolean {
-    if (this.checklist.pairs.length === 0 || !this.checkingDone(true)) return false;
-    return now >= this.lastCheckActivityMs + this.endOfCandidatesGraceMs;
+    const deadline = this.graceDeadline();
+    return deadline !== undefined && now >= deadline;
   }
 
   /** Nothing left to check: both sides ended gathering and no pair or transaction is pending. */
@@ -816,18 +793,8 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   /** Emit a state change, filling in skipped steps so observers always see new → checking → connected → completed. */
   private setState(target: IceConnectionState): void {
     if (target === this.connection) return;
-    const from = STATE_ORDER.indexOf(this.connection);
-    const to = STATE_ORDER.indexOf(target);
-    if (from >= 0 && to > from + 1) {
-      for (let i = from + 1; i < to; i++)
-        this.events.push({ type: 'state', state: STATE_ORDER[i] as IceConnectionState });
-    }
+    for (const state of stateSteps(this.connection, target)) this.events.push({ type: 'state', state });
     this.connection = target;
-    this.events.push({ type: 'state', state: target });
     this.log.debug('state', { state: target });
   }
-}
-
-function describe(p: CandidatePair): SelectedPair {
-  return { local: p.local.candidate, remote: p.remote, localBase: p.local.base, remoteAddress: p.remoteAddress };
 }

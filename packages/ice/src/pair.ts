@@ -1,5 +1,6 @@
 import type { SocketAddress } from '@rtcwire/common';
 import type { IceCandidate } from './candidate.js';
+import type { PairReport, SelectedPair } from './types.js';
 
 /** RFC 8445 §6.1.2.6: candidate pair states. */
 export type PairState = 'frozen' | 'waiting' | 'in-progress' | 'succeeded' | 'failed';
@@ -73,4 +74,21 @@ export function pairPriority(controlling: boolean, localPriority: number, remote
   const min = g < d ? g : d;
   const max = g < d ? d : g;
   return (min << 32n) + 2n * max + (g > d ? 1n : 0n);
+}
+
+/** The application's view of a pair. */
+export function describePair(p: CandidatePair): SelectedPair {
+  return { local: p.local.candidate, remote: p.remote, localBase: p.local.base, remoteAddress: p.remoteAddress };
+}
+
+/** A snapshot of a pair with its counters. */
+export function reportPair(p: CandidatePair, selected: boolean): PairReport {
+  return {
+    pair: describePair(p),
+    state: p.state,
+    nominated: p.nominated,
+    selected,
+    priority: p.priority,
+    stats: { ...p.stats },
+  };
 }

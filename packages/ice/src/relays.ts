@@ -85,11 +85,17 @@ export class Relays {
     return true;
   }
 
-  /** True when `local` is one of our relayed addresses. */
-  isRelayed(local: SocketAddress): boolean {
-    return this.relays.some(
+  /**
+   * Send from base `local`: through its TURN client when `local` is one of our relayed addresses,
+   * else directly from that socket. False when the relay is not usable.
+   */
+  transmit(now: number, local: SocketAddress, remote: SocketAddress, data: Uint8Array): boolean {
+    const relayed = this.relays.some(
       (r) => r.client.relayedAddress !== undefined && sameAddress(r.client.relayedAddress, local),
     );
+    if (relayed) return this.send(now, local, remote, data);
+    this.out.push({ local, remote, data });
+    return true;
   }
 
   /** Send `data` from relayed address `local` to `remote` through its TURN server. */
