@@ -20,3 +20,15 @@ describe('pair priority (RFC 8445 §6.1.2.3)', () => {
     expect(pairPriority(true, srflx, host)).toBeGreaterThan(pairPriority(true, relay, relay));
   });
 });
+
+describe('W3C state steps', () => {
+  it('never skips checking/connected on the way up, and goes straight elsewhere', async () => {
+    const { stateSteps } = await import('../src/state.js');
+    expect(stateSteps('new', 'completed')).toEqual(['checking', 'connected', 'completed']);
+    expect(stateSteps('checking', 'connected')).toEqual(['connected']);
+    expect(stateSteps('completed', 'connected')).toEqual(['connected']);
+    expect(stateSteps('disconnected', 'completed')).toEqual(['completed']);
+    expect(stateSteps('connected', 'failed')).toEqual(['failed']);
+    expect(stateSteps('failed', 'failed')).toEqual([]);
+  });
+});
