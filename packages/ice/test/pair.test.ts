@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pairPriority } from '../src/index.js';
+import { stateSteps } from '../src/state.js';
 
 describe('pair priority (RFC 8445 §6.1.2.3)', () => {
   it('computes 2^32·MIN(G,D) + 2·MAX(G,D) + (G>D?1:0) from the controlling side', () => {
@@ -22,8 +23,7 @@ describe('pair priority (RFC 8445 §6.1.2.3)', () => {
 });
 
 describe('W3C state steps', () => {
-  it('never skips checking/connected on the way up, and goes straight elsewhere', async () => {
-    const { stateSteps } = await import('../src/state.js');
+  it('never skips checking/connected on the way up, and goes straight elsewhere', () => {
     expect(stateSteps('new', 'completed')).toEqual(['checking', 'connected', 'completed']);
     expect(stateSteps('checking', 'connected')).toEqual(['connected']);
     expect(stateSteps('completed', 'connected')).toEqual(['connected']);
