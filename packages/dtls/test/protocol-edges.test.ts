@@ -7,7 +7,7 @@ import {
   encodeSupportedGroups,
   encodeSignatureAlgorithms,
 } from '../src/handshake/extensions.js';
-import { decodeHandshakeFragments, encodeHandshakeMessage } from '../src/handshake/header.js';
+import { decodeHandshakeFragments, encodeHandshakeFragment, encodeHandshakeMessage } from '../src/handshake/header.js';
 import {
   type ClientHello,
   decodeHelloVerifyRequest,
@@ -109,6 +109,63 @@ describe('server edge cases', () => {
     expect(flight.map((m) => m.msgType)).toEqual([2, 11, 12, 14]);
     expect(flight[0]?.messageSeq).toBe(1); // follows the client's message_seq
     expect(server.pollTimeout()).toBe(30 + 1000);
+  });
+
+  it('reassembles a ClientHello fragmented over several datagrams (large key_share), before and after the cookie', () => {
+    const server = new DtlsServer({ random: seededRandom(1), credential: cred });
+    const big = (cookie: Uint8Array): ClientHello => {
+      const h = chromeLikeHello(cookie);
+      const keyShare = new ByteWriter(1300)
+        .u16(1220)
+        .u16(0x11ec)
+        .u16(1216)
+        .bytes(new Uint8Array(1216).fill(7))
+        .finish()
+        .slice();
+      return {
+        ...h,
+        extensions: h.extensions.map((e) =>
+          e.type === ExtensionType.key_share ? { type: e.type, data: keyShare } : e,
+        ),
+      };
+    };
+    const sendFragmented = (hello: ClientHello, messageSeq: number, firstRecordSeq: number) => {
+      const body = encodeClientHello(hello);
+      const parts = [0, 500, 1000].map((off) =>
+        encodeHandshakeFragment(
+          HandshakeType.client_hello,
+          messageSeq,
+          body,
+          off,
+          Math.min(500, body.byteLength - off),
+        ),
+      );
+      // Last fragment first, then a duplicate, then the rest.
+      for (const [i, part] of [
+        [2, parts[2]],
+        [2, parts[2]],
+        [0, parts[0]],
+        [1, parts[1]],
+      ] as const) {
+        if (!part) continue;
+        server.handle(
+          i,
+          encodeRecord({
+            contentType: 22,
+            version: 0xfefd,
+            epoch: 0,
+            sequenceNumber: firstRecordSeq + i,
+            fragment: part,
+          }),
+        );
+      }
+    };
+    sendFragmented(big(new Uint8Array(0)), 0, 0);
+    const hvr = handshakeMessages(drain(server));
+    expect(hvr.map((m) => m.msgType)).toEqual([HandshakeType.hello_verify_request]);
+    const { cookie } = decodeHelloVerifyRequest(hvr[0]?.body ?? new Uint8Array());
+    sendFragmented(big(cookie), 1, 3);
+    expect(handshakeMessages(drain(server)).map((m) => m.msgType)).toEqual([2, 11, 12, 14]);
   });
 
   it('cookies bind the context (e.g. the client address)', () => {
