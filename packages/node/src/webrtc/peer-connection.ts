@@ -7,7 +7,13 @@ import {
   secureRandom,
 } from '@rtcwire/common';
 import { type DtlsCredential, generateCertificate } from '@rtcwire/dtls';
-import { type CodecCapability, PeerConnectionCore, type PeerConnectionState, type PeerEvent, type SignalingState } from '@rtcwire/peer';
+import {
+  type CodecCapability,
+  PeerConnectionCore,
+  type PeerConnectionState,
+  type PeerEvent,
+  type SignalingState,
+} from '@rtcwire/peer';
 import { monotonicClock } from '../clock.js';
 import { Driver } from '../driver.js';
 import { type InterfaceFilter, listLocalAddresses } from '../interfaces.js';
@@ -245,6 +251,7 @@ export class RTCPeerConnection extends EventTarget {
 
   async setRemoteDescription(desc: RTCSessionDescriptionInit): Promise<void> {
     await this.call((c, now) => c.setRemoteDescription(now, desc.type, desc.sdp));
+    this.wrapAll();
   }
 
   async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
@@ -385,6 +392,11 @@ export class RTCPeerConnection extends EventTarget {
     const w = new RTCRtpTransceiver(t, sender, new RTCRtpReceiver(remoteTrack, t));
     this.wrappers.set(id, w);
     return w;
+  }
+
+  /** Transceivers the engine created for a remote offer, including those that raised no `track` event. */
+  private wrapAll(): void {
+    for (const t of this.core?.transceivers ?? []) if (!this.wrappers.has(t.id)) this.wrap(t.id, null);
   }
 
   private handleEvent(e: PeerEvent): void {

@@ -50,6 +50,13 @@ export class RTCRtpSender {
     this.detach?.();
     this.detach = undefined;
     this.currentTrack = track;
+    // rtcwire convenience: a track attached to a transceiver that does not send makes it send from the
+    // next description on (browsers need `transceiver.direction` set as well). This is what lets
+    // `e.transceiver.sender.replaceTrack(e.track)` inside `ontrack` echo a remote offer's media.
+    if (track && !this.transceiver.stopped) {
+      if (this.transceiver.direction === 'recvonly') this.transceiver.direction = 'sendrecv';
+      else if (this.transceiver.direction === 'inactive') this.transceiver.direction = 'sendonly';
+    }
     this.seqOffset = undefined;
     this.tsOffset = undefined;
     if (track) this.attach(track);
@@ -94,7 +101,11 @@ export interface RTCRtpCodecParameters {
 function codecParameters(t: Transceiver): { codecs: RTCRtpCodecParameters[] } {
   return {
     codecs: t.codecs.map((c) => {
-      const p: RTCRtpCodecParameters = { payloadType: c.payloadType, mimeType: `${t.kind}/${c.name}`, clockRate: c.clockRate };
+      const p: RTCRtpCodecParameters = {
+        payloadType: c.payloadType,
+        mimeType: `${t.kind}/${c.name}`,
+        clockRate: c.clockRate,
+      };
       if (c.channels !== undefined) p.channels = c.channels;
       if (c.parameters.size > 0) p.sdpFmtpLine = [...c.parameters].map(([k, v]) => `${k}=${v}`).join(';');
       return p;

@@ -15,7 +15,9 @@ import {
   type SessionDescription,
   fingerprints,
   iceParameters,
+  isRejected,
   mediaCandidates,
+  mediaDirection,
   mediaEndOfCandidates,
   parseSdp,
   setupRole,
@@ -295,11 +297,18 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       if (this.signaling !== 'stable' && this.signaling !== 'have-remote-offer')
         throw new InvalidStateError(`setRemoteDescription(offer) in ${this.signaling}`);
       associateRemoteOffer(desc, this.transceivers, (kind) => this.addTransceiver(kind));
+      const remoteSends: Transceiver[] = [];
       desc.media.forEach((m, i) => {
         const t = this.transceivers.find((x) => x.mLineIndex === i);
-        if (t) learnRemoteSsrcs(t, m);
+        if (!t) return;
+        learnRemoteSsrcs(t, m);
+        const dir = mediaDirection(m, desc);
+        if (!isRejected(m) && (dir === 'sendrecv' || dir === 'sendonly')) remoteSends.push(t);
       });
       this.pendingRemoteOffer = desc;
+      // W3C webrtc-pc §4.4.1.6: a remote offer that sends on a section raises `track` during
+      // setRemoteDescription, so the application can attach a track (e.g. echo) before answering.
+      this.announceTracks(remoteSends);
       this.ensureAgent(now, ice.lite);
       this.setSignaling('have-remote-offer');
     } else {
@@ -565,10 +574,11 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     this.setConnection(next);
   }
 
-  private announceTracks(): void {
+  private announceTracks(remoteSends?: readonly Transceiver[]): void {
     for (const t of this.transceivers) {
       const dir = t.currentDirection;
-      if (t.trackAnnounced || !t.mid || (dir !== 'recvonly' && dir !== 'sendrecv')) continue;
+      const sends = remoteSends ? remoteSends.includes(t) : dir === 'recvonly' || dir === 'sendrecv';
+      if (t.trackAnnounced || !t.mid || !sends) continue;
       t.trackAnnounced = true;
       this.events.push({ type: 'track', transceiverId: t.id, mid: t.mid, kind: t.kind });
     }

@@ -1,0 +1,149 @@
+import { ChromeSession } from '@rtcwire/interop-chrome';
+import { MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOpusPackets, loadVp8Frames, loop } from '../../examples/shared/src/media.js';
+
+// Issue 5 acceptance: rtcwire offers, Chrome answers and decodes what rtcwire sends.
+describe('rtcwire offers, Chrome answers and decodes', () => {
+  let chrome: ChromeSession;
+  beforeAll(async () => {
+    chrome = await ChromeSession.launch();
+  }, 60_000);
+  afterAll(async () => {
+    await chrome?.close();
+  });
+
+  async function inboundOf(page: Awaited<ReturnType<ChromeSession['createPeer']>>, kind: string) {
+    return (await page.statsOfType('inbound-rtp')).find((s) => s.kind === kind);
+  }
+
+  async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await cond())) {
+      if (Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('sends VP8 from an IVF file and Opus from an Ogg file: Chrome decodes frames and receives audio', async () => {
+    const page = await chrome.createPeer({});
+    const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+    const video = new MediaStreamTrack({ kind: 'video' });
+    const audio = new MediaStreamTrack({ kind: 'audio' });
+    const vp8 = loadVp8Frames();
+    const stops: (() => void)[] = [];
+    try {
+      await pc.whenReady();
+      pc.addTrack(video, { id: 'rtcwire' });
+      pc.addTrack(audio, { id: 'rtcwire' });
+      await pc.setLocalDescription();
+      await pc.waitForGatheringComplete();
+      const answer = await page.answer(pc.localDescription!.sdp);
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      await pc.waitForConnectionState('connected', 15_000);
+      stops.push(loop(video, 'VP8', vp8.frames, vp8.fps, 90_000));
+      stops.push(loop(audio, 'OPUS', loadOpusPackets(), 50, 48_000));
+      await until(async () => Number((await inboundOf(page, 'video'))?.framesDecoded ?? 0) > 30, 8000);
+      const v = await inboundOf(page, 'video');
+      const a = await inboundOf(page, 'audio');
+      console.log(
+        'Chrome inbound:',
+        JSON.stringify({
+          video: { framesDecoded: v?.framesDecoded, packetsLost: v?.packetsLost, codec: v?.codecId },
+          audio: { packetsReceived: a?.packetsReceived, packetsLost: a?.packetsLost },
+        }),
+      );
+      expect(Number(v?.framesDecoded ?? 0)).toBeGreaterThan(0);
+      expect(Number(a?.packetsReceived ?? 0)).toBeGreaterThan(0);
+      const transport = (await page.statsOfType('transport'))[0];
+      // We offered actpass; Chrome answers active, so rtcwire is the DTLS server and picks GCM.
+      expect(transport?.dtlsRole).toBe('client');
+      expect(String(transport?.srtpCipher)).toMatch(/GCM/);
+    } finally {
+      for (const s of stops) s();
+      pc.close();
+      await page.close().catch(() => {});
+    }
+  }, 60_000);
+
+  it('echoes Chrome its own camera and microphone on the same connection (replaceTrack in ontrack)', async () => {
+    const page = await chrome.createPeer({ video: true, audio: true, videoCodec: 'video/VP8' });
+    const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+    pc.ontrack = (e) => {
+      void e.transceiver.sender.replaceTrack(e.track);
+    };
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: await page.createOffer() });
+      await pc.setLocalDescription();
+      await pc.waitForGatheringComplete();
+      await page.setAnswer(pc.localDescription!.sdp);
+      await pc.waitForConnectionState('connected', 15_000);
+      await until(async () => Number((await inboundOf(page, 'video'))?.framesDecoded ?? 0) > 30, 8000);
+      const v = await inboundOf(page, 'video');
+      const a = await inboundOf(page, 'audio');
+      console.log(
+        'Chrome decodes its echo:',
+        JSON.stringify({ framesDecoded: v?.framesDecoded, audioPacketsReceived: a?.packetsReceived }),
+      );
+      expect(Number(v?.framesDecoded ?? 0)).toBeGreaterThan(0);
+      expect(Number(a?.packetsReceived ?? 0)).toBeGreaterThan(0);
+    } finally {
+      pc.close();
+      await page.close().catch(() => {});
+    }
+  }, 60_000);
+
+  it('offers recvonly only: Chrome answers sendonly (addTrack reuses the offered transceivers) and rtcwire receives', async () => {
+    const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+    const counts = { video: 0, audio: 0, incomplete: 0 };
+    const key = `answerer${Date.now()}`;
+    try {
+      await pc.whenReady();
+      for (const kind of ['audio', 'video'] as const) {
+        const t = pc.addTransceiver(kind, { direction: 'recvonly' });
+        t.receiver.track.addEventListener('frame', () => counts[kind]++);
+        t.receiver.track.addEventListener('incomplete-frame', () => counts.incomplete++);
+      }
+      await pc.setLocalDescription();
+      await pc.waitForGatheringComplete();
+      expect(pc.localDescription!.sdp).not.toMatch(/a=sendrecv|a=sendonly/);
+      // A page-side answerer the way applications write one: getUserMedia, then addTrack after the offer.
+      const answer = await chrome.page.evaluate(
+        async ([k, offer]) => {
+          // The browser's RTCPeerConnection (the bare name is rtcwire's import in this module).
+          const BrowserPC = Reflect.get(globalThis, 'RTCPeerConnection') as typeof globalThis.RTCPeerConnection;
+          const pc = new BrowserPC({ iceServers: [] });
+          (window as unknown as Record<string, unknown>)[k] = pc;
+          await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+          const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+          for (const track of stream.getTracks()) pc.addTrack(track, stream);
+          await pc.setLocalDescription(await pc.createAnswer());
+          await new Promise<void>((resolve) => {
+            if (pc.iceGatheringState === 'complete') resolve();
+            pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+            setTimeout(resolve, 2000);
+          });
+          return pc.localDescription?.sdp ?? '';
+        },
+        [key, pc.localDescription!.sdp] as const,
+      );
+      expect(answer.match(/a=sendonly/g)?.length).toBe(2);
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      await pc.waitForConnectionState('connected', 15_000);
+      await until(async () => counts.video > 30 && counts.audio > 50, 8000);
+      console.log('rtcwire received (recvonly offer):', JSON.stringify(counts));
+      expect(counts.video).toBeGreaterThan(30);
+      expect(counts.audio).toBeGreaterThan(50);
+      expect(counts.incomplete).toBe(0);
+    } finally {
+      pc.close();
+      await chrome.page
+        .evaluate((k) => {
+          const w = window as unknown as Record<string, RTCPeerConnection | undefined>;
+          for (const s of w[k]?.getSenders() ?? []) s.track?.stop();
+          w[k]?.close();
+        }, key)
+        .catch(() => {});
+    }
+  }, 60_000);
+});
