@@ -96,6 +96,11 @@ export interface PkiVerifierOptions {
   readonly purpose: CertificatePurpose;
   readonly now: WallClock;
   readonly maxDepth?: number;
+  /**
+   * Also require the leaf to be issued for this DNS name or IP address (RFC 6125 §6: subjectAltName
+   * dNSName / iPAddress, wildcards in the left-most label; node:crypto checkHost / checkIP).
+   */
+  readonly expectedName?: string;
 }
 
 /** PKI mode: chain validation against trusted roots, failures mapped to alerts. */
@@ -113,8 +118,21 @@ export function createPkiVerifier(options: PkiVerifierOptions): PeerVerifier {
       ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     });
     if (!result.ok) return { ok: false, alert: AlertDescription[result.alert], reason: result.reason };
+    const name = options.expectedName;
+    if (name !== undefined && !leafMatchesName(result.path[0] as ParsedCertificate, name)) {
+      return { ok: false, alert: AlertDescription.bad_certificate, reason: `certificate is not valid for "${name}"` };
+    }
     return accepted(chain[0] as Uint8Array, 'sha-256');
   };
+}
+
+const IP_RE = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
+
+function leafMatchesName(leaf: ParsedCertificate, name: string): boolean {
+  // subject: 'never' — RFC 6125 §6.4.4: the CN is not consulted when names are checked.
+  return IP_RE.test(name)
+    ? leaf.node.checkIP(name) !== undefined
+    : leaf.node.checkHost(name, { subject: 'never' }) !== undefined;
 }
 
 /** Accepts any certificate (e.g. a test client, or when authentication happens elsewhere). */

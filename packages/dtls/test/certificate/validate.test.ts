@@ -162,6 +162,28 @@ describe.each<KeyKind>(['ec', 'rsa'])('PKI verification with openssl-made %s cha
     expect(asClient(der(odd, inter))).toMatchObject({ ok: false, alert: AlertDescription.unsupported_certificate });
   });
 
+  it('expectedName checks subjectAltName DNS/IP (not the CN)', () => {
+    const named = pki.issue('named.example', inter, [
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=serverAuth',
+      'subjectAltName=DNS:peer.example,DNS:*.wild.example,IP:127.0.0.1',
+    ]);
+    const verifyFor = (expectedName: string) =>
+      createPkiVerifier({ trusted: [root.cert], purpose: 'serverAuth', now, expectedName })(der(named, inter));
+    expect(verifyFor('peer.example').ok).toBe(true);
+    expect(verifyFor('a.wild.example').ok).toBe(true);
+    expect(verifyFor('127.0.0.1').ok).toBe(true);
+    expect(verifyFor('other.example')).toMatchObject({
+      ok: false,
+      alert: AlertDescription.bad_certificate,
+      reason: expect.stringMatching(/not valid for/),
+    });
+    expect(verifyFor('10.0.0.1').ok).toBe(false);
+    // CN=named.example alone does not count (RFC 6125 §6.4.4)
+    expect(verifyFor('named.example').ok).toBe(false);
+  });
+
   it('pathLenConstraint:0 on the root forbids an intermediate', () => {
     const strictRoot = pki.selfSigned('Strict Root', {
       ca: true,
