@@ -1,5 +1,12 @@
 import { ChromeSession } from '@rtcwire/interop-chrome';
-import { type EncodedFrame, type IncompleteFrame, type MediaStreamTrack, RTCPeerConnection } from '@rtcwire/node';
+import {
+  type CodecCapability,
+  DEFAULT_VIDEO_CODECS,
+  type EncodedFrame,
+  type IncompleteFrame,
+  type MediaStreamTrack,
+  RTCPeerConnection,
+} from 'rtcwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Issue 5 acceptance: Chrome offers its fake camera (VP8) and microphone (Opus); rtcwire answers, receives,
@@ -79,5 +86,72 @@ describe('Chrome offers, rtcwire answers and receives', () => {
       pc.close();
       await page.close().catch(() => {});
     }
+  }, 60_000);
+
+  // The same direction with every video codec Chromium offers, and with rtcwire as the DTLS client.
+  async function receiveVideo(
+    videoCodec: string,
+    rtcwire: { answerSetup?: 'active' | 'passive'; codecs?: { video: readonly CodecCapability[] } } = {},
+  ): Promise<{
+    frames: number;
+    keyframes: number;
+    incomplete: number;
+    codec: string;
+    transport: Record<string, unknown>;
+  }> {
+    const page = await chrome.createPeer({ video: true, direction: 'sendonly', videoCodec });
+    const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'], ...rtcwire } });
+    const counts = { frames: 0, keyframes: 0, incomplete: 0, codec: '' };
+    pc.ontrack = (e) => {
+      e.track.addEventListener('frame', (ev) => {
+        const f = (ev as CustomEvent<EncodedFrame>).detail;
+        counts.frames++;
+        counts.codec = f.codec;
+        if (f.keyframe) counts.keyframes++;
+      });
+      e.track.addEventListener('incomplete-frame', () => counts.incomplete++);
+    };
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: await page.createOffer() });
+      await pc.setLocalDescription();
+      await pc.waitForGatheringComplete();
+      await page.setAnswer(pc.localDescription!.sdp);
+      await pc.waitForConnectionState('connected', 15_000);
+      const deadline = Date.now() + 8000;
+      while (counts.frames < 45 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const transport = (await page.statsOfType('transport'))[0] ?? {};
+      const negotiated = pc.getTransceivers()[0]?.receiver.getParameters().codecs[0];
+      console.log(
+        `${videoCodec}${rtcwire.answerSetup ? ` (answerSetup ${rtcwire.answerSetup})` : ''}: ${JSON.stringify(counts)} negotiated ${negotiated?.mimeType} ${negotiated?.sdpFmtpLine ?? ''}; Chrome dtlsRole ${transport.dtlsRole}, srtpCipher ${transport.srtpCipher}`,
+      );
+      return { ...counts, transport, fmtp: negotiated?.sdpFmtpLine };
+    } finally {
+      pc.close();
+      await page.close().catch(() => {});
+    }
+  }
+
+  const constrainedBaseline = DEFAULT_VIDEO_CODECS.filter((c) => c.parameters.get('profile-level-id') === '42e01f');
+  for (const codec of ['H264', 'VP9', 'AV1'] as const) {
+    it(`receives ${codec} from Chrome: complete frames, none incomplete`, async () => {
+      // H.264: constrained baseline (42e01f) with packetization-mode 1 only, so that profile is what we test.
+      const r = await receiveVideo(
+        `video/${codec}`,
+        codec === 'H264' ? { codecs: { video: constrainedBaseline } } : {},
+      );
+      expect(r.codec).toBe(codec);
+      if (codec === 'H264') expect(r.fmtp).toMatch(/profile-level-id=42e01f/);
+      expect(r.fmtp === undefined || !/packetization-mode=0/.test(r.fmtp)).toBe(true);
+      expect(r.frames).toBeGreaterThanOrEqual(45);
+      expect(r.keyframes).toBeGreaterThan(0);
+      expect(r.incomplete).toBe(0);
+    }, 60_000);
+  }
+
+  it('answers with a=setup:active (rtcwire is the DTLS client) and still receives', async () => {
+    const r = await receiveVideo('video/VP8', { answerSetup: 'active' });
+    expect(r.transport.dtlsRole).toBe('server');
+    expect(r.frames).toBeGreaterThanOrEqual(45);
+    expect(r.incomplete).toBe(0);
   }, 60_000);
 });
