@@ -46,10 +46,16 @@ export function createSink(
   tracks: readonly RecorderTrack[],
   facts: readonly (VideoFacts | undefined)[],
   serial: number,
+  clusterDurationMs: number,
 ): ContainerSink {
   if (kind === 'ogg') {
     const channels = tracks[0]?.channels ?? 2;
-    const writer = new OggOpusWriter({ serial, channels: Math.min(2, channels), preSkip: 0 });
+    const writer = new OggOpusWriter({
+      serial,
+      channels: Math.min(2, channels),
+      preSkip: 0,
+      pageDurationMs: clusterDurationMs,
+    });
     return {
       kind,
       start: () => writer.start(),
@@ -84,7 +90,11 @@ export function createSink(
     }
     return track;
   });
-  const writer = new MatroskaWriter({ tracks: mkvTracks, docType: kind === 'mkv' ? 'matroska' : 'webm' });
+  const writer = new MatroskaWriter({
+    tracks: mkvTracks,
+    docType: kind === 'mkv' ? 'matroska' : 'webm',
+    clusterDurationMs,
+  });
   return {
     kind,
     start: () => writer.start(),

@@ -45,5 +45,8 @@ export type RecorderOutput =
   | { type: 'patch'; patch: FilePatch }
   /** Ask the sender for a keyframe on this track (RTCP PLI or FIR). */
   | { type: 'keyframe-request'; trackId: string }
-  /** A/V alignment moved to the sender's clock; shifts in ms per track id. */
-  | { type: 'synchronized'; shiftsMs: Record<string, number> };
+  /**
+   * How tracks were placed in time: when writing starts ('sender-report' or 'arrival', no shifts), and
+   * again if tracks started by arrival later move onto the sender clock (forward shifts in ms per track).
+   */
+  | { type: 'synchronized'; method: 'sender-report' | 'arrival'; shiftsMs: Record<string, number> };
