@@ -1,0 +1,157 @@
+/**
+ * Receive jitter buffer: puts packets back in sequence order, waiting at most `latencyMs` for a
+ * missing one (measured from the arrival of the first packet after the gap), then declares it
+ * lost and moves on. Packets older than the play-out point are late and dropped. With
+ * `frames: true` it also assembles frames (same RTP timestamp, marker on the last packet, RFC 3550
+ * §5.1 / RFC 7741 §4.1 for VP8) and tells whether each is complete. Sans-IO.
+ */
+import { Unwrapper } from '@rtcwire/common';
+import type { RtpPacket } from '@rtcwire/rtp';
+
+export interface JitterBufferOptions {
+  /** Longest wait for a missing packet (default 100 ms). Cover at least one RTT to let NACK repair. */
+  readonly latencyMs?: number;
+  /** Emit frames instead of packets (default false). */
+  readonly frames?: boolean;
+  /** Most packets held (default 2000); beyond, the oldest gap is declared lost at once. */
+  readonly maxPackets?: number;
+}
+
+export interface JitterFrame {
+  readonly timestamp: number;
+  readonly packets: readonly RtpPacket[];
+  /** Every packet from the previous frame's marker to this frame's marker arrived. */
+  readonly complete: boolean;
+}
+
+export type JitterOutput =
+  | { readonly type: 'packet'; readonly packet: RtpPacket }
+  | { readonly type: 'frame'; readonly frame: JitterFrame }
+  | { readonly type: 'lost'; readonly sequenceNumbers: readonly number[] };
+
+interface Held {
+  readonly packet: RtpPacket;
+  readonly arrival: number;
+}
+
+export class JitterBuffer {
+  packetsLate = 0;
+  packetsLost = 0;
+  packetsDuplicate = 0;
+  framesComplete = 0;
+  framesIncomplete = 0;
+  private readonly seqs = new Unwrapper(16);
+  private readonly held = new Map<number, Held>();
+  private next: number | undefined;
+  private gapSince: number | undefined;
+  private readonly out: JitterOutput[] = [];
+  private readonly latency: number;
+  private readonly maxPackets: number;
+  private frame: RtpPacket[] = [];
+  private frameBroken = false;
+  private frameStartOk = true;
+  /** Packets declared lost immediately before the next packet to emit. */
+  private lostRun = 0;
+
+  constructor(private readonly options: JitterBufferOptions = {}) {
+    this.latency = options.latencyMs ?? 100;
+    this.maxPackets = options.maxPackets ?? 2000;
+  }
+
+  handlePacket(now: number, packet: RtpPacket): void {
+    const seq = this.seqs.unwrap(packet.sequenceNumber);
+    if (this.next === undefined) this.next = seq;
+    if (seq < this.next) {
+      this.packetsLate++;
+      return;
+    }
+    if (this.held.has(seq)) {
+      this.packetsDuplicate++;
+      return;
+    }
+    this.held.set(seq, { packet, arrival: now });
+    this.drain(now);
+  }
+
+  handleTimeout(now: number): void {
+    this.drain(now);
+  }
+
+  /** When a missing packet will be declared lost, if one is being waited for. */
+  pollTimeout(): number | undefined {
+    return this.gapSince === undefined ? undefined : this.gapSince + this.latency;
+  }
+
+  poll(): JitterOutput | undefined {
+    return this.out.shift();
+  }
+
+  get buffered(): number {
+    return this.held.size;
+  }
+
+  private drain(now: number): void {
+    for (;;) {
+      if (this.next === undefined || this.held.size === 0) {
+        this.gapSince = undefined;
+        return;
+      }
+      const head = this.held.get(this.next);
+      if (head) {
+        this.held.delete(this.next);
+        this.next++;
+        this.emit(head.packet);
+        this.lostRun = 0;
+        continue;
+      }
+      // The head is missing: wait from the earliest arrival of anything after the gap.
+      let earliest = Number.POSITIVE_INFINITY;
+      let lowest = Number.POSITIVE_INFINITY;
+      for (const [s, h] of this.held) {
+        if (h.arrival < earliest) earliest = h.arrival;
+        if (s < lowest) lowest = s;
+      }
+      this.gapSince = earliest;
+      if (now < earliest + this.latency && this.held.size <= this.maxPackets) return;
+      const lost: number[] = [];
+      for (let s = this.next; s < lowest; s++) lost.push(s & 0xffff);
+      this.packetsLost += lost.length;
+      this.out.push({ type: 'lost', sequenceNumbers: lost });
+      this.frameBroken = true;
+      this.lostRun += lost.length;
+      this.next = lowest;
+    }
+  }
+
+  private emit(packet: RtpPacket): void {
+    if (!this.options.frames) {
+      this.out.push({ type: 'packet', packet });
+      return;
+    }
+    const current = this.frame[0];
+    if (current && current.timestamp !== packet.timestamp) {
+      // A new timestamp without the previous frame's marker: that frame lost its tail, and a loss
+      // seen since may as well have been the head of the new one.
+      // One lost packet right before this one must have been that missing marker packet.
+      const broken = this.frameBroken && this.lostRun !== 1;
+      this.flushFrame(false);
+      this.frameBroken = broken;
+    }
+    if (this.frame.length === 0) {
+      this.frameStartOk = !this.frameBroken;
+      this.frameBroken = false;
+    }
+    this.frame.push(packet);
+    if (packet.marker) this.flushFrame(this.frameStartOk && !this.frameBroken);
+  }
+
+  private flushFrame(complete: boolean): void {
+    const first = this.frame[0];
+    if (!first) return;
+    if (complete) this.framesComplete++;
+    else this.framesIncomplete++;
+    this.out.push({ type: 'frame', frame: { timestamp: first.timestamp, packets: this.frame, complete } });
+    this.frame = [];
+    this.frameBroken = false;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Receiver-side NACK generation (RFC 4585 §6.2.1 Generic NACK, RFC 4588 §3 for the RTT-aware
+ * retry policy). Sans-IO: feed every received media packet (`handlePacket`), drive
+ * `handleTimeout`, drain `pollNack()`; when a packet is given up (too many retries, too old, or too
+ * many missing) `pollKeyframeNeeded()` reports that only a keyframe can repair the stream.
+ *
+ * Reordering is not loss: the first NACK for a gap waits for an adaptive reorder delay learned
+ * from packets that arrived late on their own (95th percentile of recent ones, clamped), so a
+ * network that reorders within tens of milliseconds does not cause a NACK storm.
+ */
+import { Unwrapper } from '@rtcwire/common';
+import { type GenericNack, nackItemsFromSequences } from '@rtcwire/rtp';
+
+export interface NackGeneratorOptions {
+  readonly senderSsrc: number;
+  readonly mediaSsrc: number;
+  /** NACKs per missing packet before giving up (default 10). */
+  readonly maxRetries?: number;
+  /** Give up on a packet missing for longer than this (default 1000 ms). */
+  readonly maxPacketAgeMs?: number;
+  /** More missing packets than this: give up on all of them (default 1000). */
+  readonly maxMissing?: number;
+  /** Initial round-trip estimate until `setRoundTripTime` is called (default 100 ms). */
+  readonly initialRttMs?: number;
+  /** Bounds of the adaptive wait before the first NACK of a gap (default 5 and 120 ms). */
+  readonly minReorderWaitMs?: number;
+  readonly maxReorderWaitMs?: number;
+}
+
+interface Missing {
+  readonly detectedAt: number;
+  retries: number;
+  nextAt: number;
+}
+
+export interface NackPacketInfo {
+  /** The packet was restored from RTX: it fills its gap but says nothing about reordering. */
+  readonly retransmitted?: boolean;
+}
+
+const REORDER_SAMPLES = 100;
+
+export class NackGenerator {
+  /** NACK messages produced (getStats `nackCount` counts these). */
+  nackCount = 0;
+  /** Sequence numbers requested, retries included. */
+  nackedPackets = 0;
+  /** Packets given up (turned into a keyframe request). */
+  packetsGivenUp = 0;
+  /** Packets that arrived after their first NACK without being flagged as retransmissions. */
+  lateAfterNack = 0;
+  private readonly seqs = new Unwrapper(16);
+  private highest: number | undefined;
+  private readonly missing = new Map<number, Missing>();
+  private readonly queue: GenericNack[] = [];
+  private keyframeNeeded = false;
+  private rttMs: number;
+  private readonly reorderSamples: number[] = [];
+  private reorderWaitMs: number;
+  private readonly maxRetries: number;
+  private readonly maxAgeMs: number;
+  private readonly maxMissing: number;
+  private readonly minWait: number;
+  private readonly maxWait: number;
+
+  constructor(private readonly options: NackGeneratorOptions) {
+    this.maxRetries = options.maxRetries ?? 10;
+    this.maxAgeMs = options.maxPacketAgeMs ?? 1000;
+    this.maxMissing = options.maxMissing ?? 1000;
+    this.rttMs = options.initialRttMs ?? 100;
+    this.minWait = options.minReorderWaitMs ?? 5;
+    this.maxWait = options.maxReorderWaitMs ?? 120;
+    this.reorderWaitMs = this.minWait;
+  }
+
+  /** Round-trip time from RTCP (RR/XR), used to space retries. */
+  setRoundTripTime(rttMs: number): void {
+    if (Number.isFinite(rttMs) && rttMs >= 0) this.rttMs = rttMs;
+  }
+
+  get missingCount(): number {
+    return this.missing.size;
+  }
+
+  /** The current wait before a gap is first NACKed. */
+  get reorderWait(): number {
+    return this.reorderWaitMs;
+  }
+
+  handlePacket(now: number, sequenceNumber: number, info: NackPacketInfo = {}): void {
+    const seq = this.seqs.unwrap(sequenceNumber & 0xffff);
+    if (this.highest === undefined) {
+      this.highest = seq;
+      return;
+    }
+    if (seq <= this.highest) {
+      const entry = this.missing.get(seq);
+      if (!entry) return; // duplicate, or older than anything tracked
+      this.missing.delete(seq);
+      if (info.retransmitted) return;
+      if (entry.retries > 0) this.lateAfterNack++;
+      this.observeReorder(now - entry.detectedAt);
+      return;
+    }
+    const gap = seq - this.highest - 1;
+    if (gap > this.maxMissing) {
+      // A jump too large to repair by retransmission (RFC 4585 §3.5.3 leaves this to the receiver).
+      this.giveUp(this.missing.size + gap);
+      this.missing.clear();
+    } else {
+      for (let s = this.highest + 1; s < seq; s++) {
+        this.missing.set(s, { detectedAt: now, retries: 0, nextAt: now + this.reorderWaitMs });
+      }
+      if (this.missing.size > this.maxMissing) this.dropOldest(this.missing.size - this.maxMissing);
+    }
+    this.highest = seq;
+  }
+
+  handleTimeout(now: number): void {
+    const due: number[] = [];
+    let gaveUp = 0;
+    for (const [seq, m] of this.missing) {
+      if (m.nextAt > now) continue;
+      if (m.retries >= this.maxRetries || now - m.detectedAt >= this.maxAgeMs) {
+        this.missing.delete(seq);
+        gaveUp++;
+        continue;
+      }
+      m.retries++;
+      // RFC 4588 §3 / RFC 4585 §3.5: repeat only after the retransmission had time to arrive.
+      m.nextAt = now + Math.max(20, this.rttMs * 1.25);
+      due.push(seq & 0xffff);
+    }
+    if (gaveUp > 0) this.giveUp(gaveUp);
+    if (due.length === 0) return;
+    this.nackCount++;
+    this.nackedPackets += due.length;
+    this.queue.push({
+      type: 'nack',
+      senderSsrc: this.options.senderSsrc,
+      mediaSsrc: this.options.mediaSsrc,
+      items: nackItemsFromSequences(due),
+    });
+  }
+
+  pollTimeout(): number | undefined {
+    let at: number | undefined;
+    for (const m of this.missing.values()) if (at === undefined || m.nextAt < at) at = m.nextAt;
+    return at;
+  }
+
+  pollNack(): GenericNack | undefined {
+    return this.queue.shift();
+  }
+
+  /** True once after packets were given up: request a keyframe (PLI/FIR). */
+  pollKeyframeNeeded(): boolean {
+    const v = this.keyframeNeeded;
+    this.keyframeNeeded = false;
+    return v;
+  }
+
+  private giveUp(n: number): void {
+    if (n <= 0) return;
+    this.packetsGivenUp += n;
+    this.keyframeNeeded = true;
+  }
+
+  private dropOldest(n: number): void {
+    let dropped = 0;
+    for (const seq of this.missing.keys()) {
+      if (dropped >= n) break;
+      this.missing.delete(seq);
+      dropped++;
+    }
+    this.giveUp(dropped);
+  }
+
+  private observeReorder(delayMs: number): void {
+    this.reorderSamples.push(Math.max(0, delayMs));
+    if (this.reorderSamples.length > REORDER_SAMPLES) this.reorderSamples.shift();
+    const sorted = [...this.reorderSamples].sort((a, b) => a - b);
+    const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] as number;
+    this.reorderWaitMs = Math.min(this.maxWait, Math.max(this.minWait, p95 + 5));
+  }
+}

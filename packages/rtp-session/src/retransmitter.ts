@@ -1,0 +1,109 @@
+/**
+ * Send-side packet history and NACK responder (RFC 4585 §6.2.1, RFC 4588). Sent packets are kept,
+ * bounded by count and age; a received Generic NACK queues the requested ones for retransmission
+ * — wrapped in RTX (own SSRC, payload type and sequence numbers, OSN first, §4) when RTX was
+ * negotiated, else resent as they were. A packet is not resent again within one RTT, since the
+ * previous copy may still be in flight.
+ */
+import { Unwrapper } from '@rtcwire/common';
+import { type GenericNack, type RtpPacket, sequencesFromNackItems, toRtxPacket } from '@rtcwire/rtp';
+
+export interface RetransmitterOptions {
+  /** Packets kept (default 1024). */
+  readonly maxPackets?: number;
+  /** Age after which a packet is no longer resent (default 1000 ms). */
+  readonly maxAgeMs?: number;
+  /** RTX stream (RFC 4588) if negotiated; plain retransmission otherwise. */
+  readonly rtx?: { readonly ssrc: number; readonly payloadType: number; readonly initialSequenceNumber: number };
+  /** Initial round-trip estimate (default 100 ms). */
+  readonly initialRttMs?: number;
+}
+
+interface Stored {
+  readonly packet: RtpPacket;
+  readonly sentAt: number;
+  resentAt: number | undefined;
+}
+
+export class Retransmitter {
+  /** getStats `nackCount` on outbound-rtp: NACK messages received. */
+  nackCount = 0;
+  retransmittedPacketsSent = 0;
+  retransmittedBytesSent = 0;
+  /** Requested packets no longer (or never) in the history. */
+  packetsNotFound = 0;
+  private readonly seqs = new Unwrapper(16);
+  private readonly history = new Map<number, Stored>();
+  private readonly queue: RtpPacket[] = [];
+  private rtxSequence: number;
+  private rttMs: number;
+  private readonly maxPackets: number;
+  private readonly maxAge: number;
+
+  constructor(private readonly options: RetransmitterOptions = {}) {
+    this.maxPackets = options.maxPackets ?? 1024;
+    this.maxAge = options.maxAgeMs ?? 1000;
+    this.rtxSequence = (options.rtx?.initialSequenceNumber ?? 0) & 0xffff;
+    this.rttMs = options.initialRttMs ?? 100;
+  }
+
+  setRoundTripTime(rttMs: number): void {
+    if (Number.isFinite(rttMs) && rttMs >= 0) this.rttMs = rttMs;
+  }
+
+  get size(): number {
+    return this.history.size;
+  }
+
+  /** Remember a media packet as it is sent (before SRTP protection). */
+  handlePacketSent(now: number, packet: RtpPacket): void {
+    const seq = this.seqs.unwrap(packet.sequenceNumber);
+    this.history.set(seq, { packet, sentAt: now, resentAt: undefined });
+    for (const [s, p] of this.history) {
+      if (this.history.size <= this.maxPackets && now - p.sentAt <= this.maxAge) break;
+      this.history.delete(s);
+    }
+  }
+
+  handleNack(now: number, nack: GenericNack): void {
+    this.nackCount++;
+    const highest = this.seqs.highest;
+    for (const wire of sequencesFromNackItems(nack.items)) {
+      const seq = highest === undefined ? wire : nearest(wire, highest);
+      const stored = this.history.get(seq);
+      if (!stored || now - stored.sentAt > this.maxAge) {
+        this.packetsNotFound++;
+        continue;
+      }
+      if (stored.resentAt !== undefined && now - stored.resentAt < this.rttMs) continue;
+      stored.resentAt = now;
+      this.queue.push(this.wrap(stored.packet));
+    }
+  }
+
+  /** The next packet to send (already RTX-wrapped when RTX is negotiated). */
+  pollRetransmission(): RtpPacket | undefined {
+    const p = this.queue.shift();
+    if (p) {
+      this.retransmittedPacketsSent++;
+      this.retransmittedBytesSent += p.payload.length;
+    }
+    return p;
+  }
+
+  private wrap(packet: RtpPacket): RtpPacket {
+    const rtx = this.options.rtx;
+    if (!rtx) return packet;
+    const out = toRtxPacket(packet, rtx, this.rtxSequence);
+    this.rtxSequence = (this.rtxSequence + 1) & 0xffff;
+    return out;
+  }
+}
+
+/** The unwrapped value of a 16-bit `wire` sequence number closest to `reference`. */
+function nearest(wire: number, reference: number): number {
+  const base = reference - (reference & 0xffff) + (wire & 0xffff);
+  if (base - reference > 0x8000) return base - 0x10000;
+  if (reference - base > 0x8000) return base + 0x10000;
+  return base;
+}
