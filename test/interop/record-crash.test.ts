@@ -18,7 +18,8 @@ function streamSpans(file: string): Record<string, { first: number; last: number
   for (const line of out.trim().split('\n')) {
     const [index, pts] = line.split(',');
     const t = Number(pts);
-    const s = (spans[index as string] ??= { first: t, last: t, packets: 0 });
+    const s = spans[index as string] ?? { first: t, last: t, packets: 0 };
+    spans[index as string] = s;
     s.first = Math.min(s.first, t);
     s.last = Math.max(s.last, t);
     s.packets++;
