@@ -423,6 +423,7 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   private pairUp(local: LocalCandidate, remote: RemoteEntry): CandidatePair | undefined {
     if (local.base.family !== remote.address.family) return undefined;
+    if (this.options.relayOnly && local.candidate.type !== 'relay') return undefined;
     return this.checklist.add(local, remote.candidate, remote.address, this.controllingRole);
   }
 
@@ -528,6 +529,10 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
   // ---- incoming requests (RFC 8445 §7.3) ------------------------------------------------------
 
   private handleRequest(now: number, d: Datagram, m: DecodedStunMessage): void {
+    if (this.options.relayOnly && this.locals.byBase(d.local)?.candidate.type !== 'relay') {
+      this.drops.add('check-not-relayed');
+      return;
+    }
     // §7.3: FINGERPRINT is mandatory for ICE checks; USERNAME is "ourUfrag:theirUfrag".
     if (!verifyFingerprint(m.raw)) {
       this.drops.add('check-bad-fingerprint');

@@ -32,6 +32,11 @@ export interface IceAgentOptions {
    * Each becomes a host candidate; all traffic of a candidate leaves from its base socket.
    */
   readonly localAddresses: readonly SocketAddress[];
+  /**
+   * W3C `iceTransportPolicy: 'relay'`: only relayed candidates pair and answer checks. Host sockets still
+   * exist as the bases of the TURN allocations, but no check leaves from or is answered on them.
+   */
+  readonly relayOnly?: boolean;
   /** STUN servers for server-reflexive candidates (RFC 8445 §5.1.1.2). */
   readonly stunServers?: readonly SocketAddress[];
   /** TURN servers for relayed candidates (UDP allocations). */
