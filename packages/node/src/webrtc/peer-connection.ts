@@ -447,10 +447,11 @@ export class RTCPeerConnection extends EventTarget {
         if (this.config.rtcwire?.mdns === false) return;
         this.mdns ??= new MdnsResolver();
         const mdns = this.mdns;
-        mdns.resolve(e.name).then(
-          (address) => this.driver?.act((c, now) => (c as PeerConnectionCore).resolveMdns(now, e.name, address)),
-          () => this.driver?.act((c, now) => (c as PeerConnectionCore).resolveMdns(now, e.name, undefined)),
-        );
+        const settle = (address: string | undefined): void => {
+          if (this.closedFlag) return; // resolved after close(): nothing left to tell
+          this.driver?.act((c, now) => (c as PeerConnectionCore).resolveMdns(now, e.name, address));
+        };
+        mdns.resolve(e.name).then(settle, () => settle(undefined));
         return;
       }
       default:

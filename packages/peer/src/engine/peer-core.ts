@@ -459,6 +459,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       localAddresses: this.options.localAddresses,
       ...(this.options.stunServers ? { stunServers: this.options.stunServers } : {}),
       ...(this.options.turnServers ? { turnServers: this.options.turnServers } : {}),
+      ...(this.options.relayOnly ? { relayOnly: true } : {}),
       usernameFragment: this.ufrag,
       password: this.pwd,
       logger: this.log.child('ice'),
