@@ -154,4 +154,49 @@ describe('Chrome offers, rtcwire answers and receives', () => {
     expect(r.frames).toBeGreaterThanOrEqual(45);
     expect(r.incomplete).toBe(0);
   }, 60_000);
+
+  // Issue 5: print (never assert) the median over 5 runs of offer → connected → first RTP. The clock starts
+  // when rtcwire has Chrome's offer (gathering complete, as werift's 547 ms measurement did).
+  it('timing: offer → connected → first RTP, median of 5 runs (printed)', async () => {
+    const runs: { connected: number; firstRtp: number; chromeOffer: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const page = await chrome.createPeer({
+        video: true,
+        audio: true,
+        direction: 'sendonly',
+        videoCodec: 'video/VP8',
+      });
+      let pc: RTCPeerConnection | undefined;
+      try {
+        let firstRtp: number | undefined;
+        const asked = performance.now();
+        const offer = await page.createOffer();
+        // The connection (sockets, certificate) is created inside the measured time, as a server would.
+        const t0 = performance.now();
+        pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+        pc.ontrack = (e) =>
+          e.track.addEventListener('rtp', () => {
+            firstRtp ??= performance.now();
+          });
+        await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+        await pc.setLocalDescription();
+        await pc.waitForGatheringComplete();
+        await page.setAnswer(pc.localDescription!.sdp);
+        await pc.waitForConnectionState('connected', 15_000);
+        const connected = performance.now();
+        const deadline = Date.now() + 5000;
+        while (firstRtp === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+        expect(firstRtp).toBeDefined();
+        runs.push({ connected: connected - t0, firstRtp: (firstRtp as number) - t0, chromeOffer: t0 - asked });
+      } finally {
+        pc?.close();
+        await page.close().catch(() => {});
+      }
+    }
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const fmt = (x: number): string => `${x.toFixed(0)} ms`;
+    console.log(
+      `offer → connected → first RTP over ${runs.length} runs: median connected ${fmt(median(runs.map((r) => r.connected)))}, median first RTP ${fmt(median(runs.map((r) => r.firstRtp)))} (werift on this machine: 547 ms); Chrome's createOffer + gathering took a median ${fmt(median(runs.map((r) => r.chromeOffer)))} before that. Runs: ${runs.map((r) => `${fmt(r.connected)}/${fmt(r.firstRtp)}`).join(', ')}`,
+    );
+  }, 120_000);
 });
