@@ -17,8 +17,12 @@ export interface PeerOptions {
   /** Send the fake camera / microphone (or synthetic media). */
   video?: boolean;
   audio?: boolean;
-  /** `fake-devices` (getUserMedia) or `synthetic` (canvas + WebAudio; needs no media permission). */
-  source?: 'fake-devices' | 'synthetic';
+  /**
+   * `fake-devices` (getUserMedia), `synthetic` (canvas + WebAudio; needs no media permission) or
+   * `sync-markers` (black canvas and silence, with a 100 ms white flash and a 100 ms 1 kHz tone starting
+   * together every 1000 ms, for audio/video sync measurements; also needs no permission).
+   */
+  source?: 'fake-devices' | 'synthetic' | 'sync-markers';
   width?: number;
   height?: number;
   frameRate?: number;

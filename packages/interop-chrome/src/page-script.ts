@@ -34,9 +34,57 @@ export const PAGE_SCRIPT = String.raw`
     return new MediaStream(tracks);
   }
 
+  // 'sync-markers': every 1000 ms a 100 ms white full frame on an otherwise black canvas and, starting at
+  // the same instant, a 100 ms 1 kHz tone on otherwise silent audio. The tone is scheduled sample-exactly
+  // on the AudioContext clock; the canvas follows that clock through performance.now(), mapped by the
+  // smallest (performance.now() - currentTime) seen, since currentTime advances once per rendered block
+  // (the smallest difference is the sample just after a block was handed to the track). Draws run every
+  // 4 ms; Chrome captures the canvas at most 30 times a second, so a flash reaches the video track
+  // 0-33 ms (one frame) after its tone reaches the audio track, plus up to 4 ms of draw granularity.
+  async function syncMarkerStream(video, audio) {
+    const PERIOD = 1, LENGTH = 0.1, FIRST = 0.5, COUNT = 600;
+    const ac = new AudioContext({ sampleRate: 48000 });
+    await ac.resume();
+    const t0 = ac.currentTime + FIRST;
+    const tracks = [];
+    let timer;
+    if (audio) {
+      const osc = ac.createOscillator();
+      osc.frequency.value = 1000;
+      const gain = ac.createGain();
+      gain.gain.setValueAtTime(0, 0);
+      for (let k = 0; k < COUNT; k++) {
+        gain.gain.setValueAtTime(0.5, t0 + k * PERIOD);
+        gain.gain.setValueAtTime(0, t0 + k * PERIOD + LENGTH);
+      }
+      const dest = ac.createMediaStreamDestination();
+      osc.connect(gain).connect(dest); osc.start();
+      tracks.push(...dest.stream.getAudioTracks());
+    }
+    if (video) {
+      const canvas = document.createElement('canvas');
+      canvas.width = 320; canvas.height = 240;
+      const ctx = canvas.getContext('2d');
+      let perfMinusCtxMs = Infinity;
+      timer = setInterval(() => {
+        const now = performance.now();
+        perfMinusCtxMs = Math.min(perfMinusCtxMs, now - ac.currentTime * 1000);
+        const ctxNow = (now - perfMinusCtxMs) / 1000 - t0;
+        const phase = ctxNow - Math.floor(ctxNow / PERIOD) * PERIOD;
+        ctx.fillStyle = ctxNow >= 0 && phase < LENGTH ? '#fff' : '#000';
+        ctx.fillRect(0, 0, 320, 240);
+      }, 4);
+      tracks.push(...canvas.captureStream(30).getVideoTracks());
+    }
+    const stream = new MediaStream(tracks);
+    stream.rtcwireStop = () => { clearInterval(timer); ac.close(); };
+    return stream;
+  }
+
   async function media(opts) {
     if (!opts.video && !opts.audio) return new MediaStream();
     if (opts.source === 'synthetic') return syntheticStream(opts.video, opts.audio);
+    if (opts.source === 'sync-markers') return syncMarkerStream(opts.video, opts.audio);
     const video = opts.video ? (opts.width ? { width: opts.width, height: opts.height, frameRate: opts.frameRate || 30 } : true) : false;
     return navigator.mediaDevices.getUserMedia({ video, audio: !!opts.audio });
   }
@@ -130,6 +178,7 @@ export const PAGE_SCRIPT = String.raw`
       const entry = peers.get(id);
       if (!entry) return false;
       if (entry.stream) for (const t of entry.stream.getTracks()) t.stop();
+      if (entry.stream && entry.stream.rtcwireStop) entry.stream.rtcwireStop();
       entry.pc.close();
       peers.delete(id);
       return true;

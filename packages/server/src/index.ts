@@ -1,4 +1,4 @@
 export { chooseRecordingCodecs } from './codec-choice.js';
-export { RecordingSession, type RecordingSummary } from './recording-session.js';
+export { RecordingSession, type RecordingSessionOptions, type RecordingSummary } from './recording-session.js';
 export { type SdpFragment, parseSdpFragment } from './sdpfrag.js';
 export { WhipServer, type WhipServerOptions } from './whip-server.js';

@@ -10,6 +10,13 @@ export interface RecordingSummary {
   container: string;
   durationMs: number;
   tracks: Record<string, TrackCounters & { kind: string; codec: string }>;
+  /** How tracks were placed in time, in order: the start, then any later move onto the sender clock. */
+  sync: { method: 'sender-report' | 'arrival'; shiftsMs: Record<string, number> }[];
+}
+
+export interface RecordingSessionOptions {
+  /** Passed to the Recorder: how long to wait for RTCP sender reports before using arrival times. */
+  syncWaitMs?: number;
 }
 
 const CODECS: Record<string, RecorderCodec> = { VP8: 'VP8', VP9: 'VP9', H264: 'H264', AV1: 'AV1', OPUS: 'OPUS' };
@@ -25,9 +32,10 @@ export class RecordingSession {
   private readonly fd: number;
   private readonly tracks = new Map<string, { track: MediaStreamTrack; kind: string; codec: string }>();
   private finished = false;
+  private readonly sync: RecordingSummary['sync'] = [];
   private readonly timer: ReturnType<typeof setInterval>;
 
-  constructor(pc: RTCPeerConnection, directory: string, name: string) {
+  constructor(pc: RTCPeerConnection, directory: string, name: string, options: RecordingSessionOptions = {}) {
     const specs: RecorderTrack[] = [];
     for (const t of pc.getTransceivers()) {
       const codec = t.receiver.getParameters().codecs[0];
@@ -43,7 +51,11 @@ export class RecordingSession {
       this.tracks.set(t.mid, { track: t.receiver.track, kind: t.kind, codec: recCodec });
     }
     if (specs.length === 0) throw new Error('nothing to record: the offer has no audio or video we can receive');
-    this.recorder = new Recorder({ tracks: specs, random: secureRandom });
+    this.recorder = new Recorder({
+      tracks: specs,
+      random: secureRandom,
+      ...(options.syncWaitMs !== undefined ? { syncWaitMs: options.syncWaitMs } : {}),
+    });
     this.file = join(directory, `${name}.${this.recorder.container}`);
     this.fd = openSync(this.file, 'w');
     for (const [mid, { track }] of this.tracks) this.wire(mid, track);
@@ -60,7 +72,13 @@ export class RecordingSession {
     const tracks: RecordingSummary['tracks'] = {};
     for (const [mid, t] of this.tracks)
       tracks[mid] = { ...(counters[mid] as TrackCounters), kind: t.kind, codec: t.codec };
-    return { file: this.file, container: this.recorder.container, durationMs: this.recorder.durationMs, tracks };
+    return {
+      file: this.file,
+      container: this.recorder.container,
+      durationMs: this.recorder.durationMs,
+      tracks,
+      sync: structuredClone(this.sync),
+    };
   }
 
   /** Write the closing bytes (Cues, Duration, sizes) and close the file. */
@@ -106,6 +124,7 @@ export class RecordingSession {
       if (o.type === 'append') writeSync(this.fd, o.bytes);
       else if (o.type === 'patch') writeSync(this.fd, o.patch.bytes, 0, o.patch.bytes.byteLength, o.patch.offset);
       else if (o.type === 'keyframe-request') this.tracks.get(o.trackId)?.track.requestKeyframe();
+      else if (o.type === 'synchronized') this.sync.push({ method: o.method, shiftsMs: o.shiftsMs });
     }
   }
 }

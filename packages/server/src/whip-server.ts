@@ -31,6 +31,11 @@ export interface WhipServerOptions {
   connectTimeoutMs?: number;
   /** Pin codecs instead of taking the publisher's first choice. */
   codecs?: { video?: string; audio?: string };
+  /**
+   * How long each recording waits for RTCP sender reports on every track before aligning audio and video
+   * by arrival time instead (default: the Recorder's 2500 ms; 0 starts on arrival times at once).
+   */
+  syncWaitMs?: number;
   onSessionStart?: (s: { id: string; file: string }) => void;
   onSessionEnd?: (s: { id: string; reason: string; summary: RecordingSummary }) => void;
 }
@@ -143,6 +148,7 @@ export class WhipServer {
         pc,
         this.options.outDir,
         `${new Date().toISOString().replace(/[:.]/g, '-')}-${id}`,
+        this.options.syncWaitMs !== undefined ? { syncWaitMs: this.options.syncWaitMs } : {},
       );
     } catch (err) {
       pc.close();
