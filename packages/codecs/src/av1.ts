@@ -1,4 +1,4 @@
-import { InvalidArgumentError, isParseError, ParseError } from '@rtcwire/common';
+import { InvalidArgumentError, isParseError, ParseError, concatBytes } from '@rtcwire/common';
 import {
   type Av1SequenceHeader,
   isAv1KeyFrameHeader,
@@ -12,7 +12,6 @@ import {
   splitObus,
   writeLeb128,
 } from './av1-obu.js';
-import { joinBytes } from './bytes.js';
 import type { AssembledMedia, DepacketizedPayload, Depacketizer, Packetizer, RtpPayload } from './types.js';
 
 /** The AV1 RTP aggregation header (AV1 RTP spec §4.4): |Z|Y|W W|N|-|-|-|. */
@@ -220,7 +219,7 @@ export class Av1Depacketizer implements Depacketizer<Av1Payload> {
         pieces.push(el);
         if (i === part.elements.length - 1 && part.header.fragmentContinues) fragment = pieces;
         else {
-          obuBytes.push(pieces.length === 1 ? (pieces[0] as Uint8Array) : joinBytes(pieces));
+          obuBytes.push(pieces.length === 1 ? (pieces[0] as Uint8Array) : concatBytes(...pieces));
           fragment = undefined;
         }
       });

@@ -7,16 +7,3 @@ export function evenChunkSizes(length: number, max: number): number[] {
   for (let i = 0; i < count; i++) sizes.push(base + (i < extra ? 1 : 0));
   return sizes;
 }
-
-/** Concatenate views into one array (total size computed once). */
-export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.byteLength;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}

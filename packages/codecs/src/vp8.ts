@@ -1,5 +1,5 @@
-import { ByteReader, InvalidArgumentError, ParseError } from '@rtcwire/common';
-import { evenChunkSizes, joinBytes } from './bytes.js';
+import { ByteReader, InvalidArgumentError, ParseError, concatBytes } from '@rtcwire/common';
+import { evenChunkSizes } from './bytes.js';
 import type { AssembledMedia, DepacketizedPayload, Depacketizer, Packetizer, RtpPayload } from './types.js';
 
 /** The VP8 payload descriptor (RFC 7741 §4.2). Optional fields are present only when set. */
@@ -173,7 +173,7 @@ export class Vp8Depacketizer implements Depacketizer<Vp8Payload> {
   }
 
   assemble(parts: readonly Vp8Payload[]): AssembledMedia | undefined {
-    const data = joinBytes(parts.map((p) => p.data));
+    const data = concatBytes(...parts.map((p) => p.data));
     const info = parseVp8FrameHeader(data);
     if (info.width !== undefined && info.height !== undefined) {
       return { data, keyframe: true, width: info.width, height: info.height };

@@ -1,6 +1,6 @@
-import { InvalidArgumentError, isParseError, ParseError } from '@rtcwire/common';
+import { InvalidArgumentError, isParseError, ParseError, concatBytes } from '@rtcwire/common';
 import { BitReader } from './bit-reader.js';
-import { evenChunkSizes, joinBytes } from './bytes.js';
+import { evenChunkSizes } from './bytes.js';
 import type { AssembledMedia, DepacketizedPayload, Depacketizer, Packetizer, RtpPayload } from './types.js';
 import { decodeVp9Descriptor, encodeVp9Descriptor, type Vp9Descriptor } from './vp9-descriptor.js';
 
@@ -53,7 +53,7 @@ export function buildVp9Superframe(frames: readonly Uint8Array[]): Uint8Array {
     for (let b = 0; b < mag; b++) index[1 + i * mag + b] = Math.floor(f.byteLength / 256 ** b) & 0xff;
   });
   index[index.length - 1] = marker;
-  return joinBytes([...frames, index]);
+  return concatBytes(...[...frames, index]);
 }
 
 export interface Vp9PacketizerOptions {
@@ -152,12 +152,12 @@ export class Vp9Depacketizer implements Depacketizer<Vp9Payload> {
       } else if (current === undefined) return undefined;
       current.push(part.data);
       if (part.descriptor.endOfFrame) {
-        layerFrames.push(joinBytes(current));
+        layerFrames.push(concatBytes(...current));
         current = undefined;
       }
     }
     // The last layer frame may end on the marker without E (older senders); accept it.
-    if (current !== undefined) layerFrames.push(joinBytes(current));
+    if (current !== undefined) layerFrames.push(concatBytes(...current));
     if (layerFrames.length === 0 || layerFrames.length > 8) return undefined;
     const first = parts[0] as Vp9Payload;
     // The descriptor's P bit says "maybe key"; the base layer's frame header decides (some

@@ -1,3 +1,4 @@
+import { concatBytes } from '@rtcwire/common';
 import type { CipherSuite } from './cipher-suites.js';
 import { type HashName, computeKeyBlock, computeMasterSecret, computeVerifyData, digest } from './prf.js';
 import { type DirectionalKeys, deriveRecordProtection, keyBlockLength } from './record-cipher.js';
@@ -41,13 +42,5 @@ export function finishedVerifyData(
 
 /** Concatenate the transcript (the data a CertificateVerify signs, RFC 5246 §7.4.8). */
 export function transcriptBytes(transcript: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const t of transcript) n += t.byteLength;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const t of transcript) {
-    out.set(t, at);
-    at += t.byteLength;
-  }
-  return out;
+  return concatBytes(...transcript);
 }
