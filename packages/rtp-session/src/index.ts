@@ -12,3 +12,5 @@ export * from './rtx-receiver.js';
 export * from './send-side-bwe.js';
 export * from './sender-statistics.js';
 export * from './twcc-feedback.js';
+export * from './receive-stream.js';
+export * from './send-stream.js';
