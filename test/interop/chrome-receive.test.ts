@@ -98,6 +98,7 @@ describe('Chrome offers, rtcwire answers and receives', () => {
     incomplete: number;
     codec: string;
     transport: Record<string, unknown>;
+    fmtp: string | undefined;
   }> {
     const page = await chrome.createPeer({ video: true, direction: 'sendonly', videoCodec });
     const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'], ...rtcwire } });
@@ -119,7 +120,7 @@ describe('Chrome offers, rtcwire answers and receives', () => {
       await pc.waitForConnectionState('connected', 15_000);
       const deadline = Date.now() + 8000;
       while (counts.frames < 45 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      const transport = (await page.statsOfType('transport'))[0] ?? {};
+      const transport: Record<string, unknown> = (await page.statsOfType('transport'))[0] ?? {};
       const negotiated = pc.getTransceivers()[0]?.receiver.getParameters().codecs[0];
       console.log(
         `${videoCodec}${rtcwire.answerSetup ? ` (answerSetup ${rtcwire.answerSetup})` : ''}: ${JSON.stringify(counts)} negotiated ${negotiated?.mimeType} ${negotiated?.sdpFmtpLine ?? ''}; Chrome dtlsRole ${transport.dtlsRole}, srtpCipher ${transport.srtpCipher}`,

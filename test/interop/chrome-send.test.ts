@@ -87,6 +87,30 @@ describe('rtcwire offers, Chrome answers and decodes', () => {
       );
       expect(Number(v?.framesDecoded ?? 0)).toBeGreaterThan(0);
       expect(Number(a?.packetsReceived ?? 0)).toBeGreaterThan(0);
+      // RTCP both ways: Chrome's remote-inbound-rtp comes from our receiver reports about its streams
+      // (with an RTT from its SRs we echoed), its remote-outbound-rtp from our sender reports; ours from its RRs.
+      await until(
+        async () =>
+          (await page.statsOfType('remote-inbound-rtp')).length >= 2 &&
+          (await page.statsOfType('remote-outbound-rtp')).length >= 2,
+        5000,
+      );
+      const chromeRemoteIn = await page.statsOfType('remote-inbound-rtp');
+      const chromeRemoteOut = await page.statsOfType('remote-outbound-rtp');
+      const ours = [...(await pc.getStats()).values()].filter((s) => s.type === 'remote-inbound-rtp');
+      console.log(
+        'RTCP:',
+        JSON.stringify({
+          chromeRemoteInbound: chromeRemoteIn.map((s) => ({ kind: s.kind, rtt: s.roundTripTime, lost: s.packetsLost })),
+          chromeRemoteOutbound: chromeRemoteOut.map((s) => ({ kind: s.kind, packetsSent: s.packetsSent })),
+          rtcwireRemoteInbound: ours.map((s) => ({ kind: s.kind, rtt: s.roundTripTime, lost: s.packetsLost })),
+        }),
+      );
+      expect(chromeRemoteIn.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
+      expect(chromeRemoteIn.some((s) => Number(s.roundTripTimeMeasurements) > 0)).toBe(true);
+      expect(chromeRemoteOut.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
+      // Chrome reports on audio every ~5 s, on video every ~1 s: video's report has surely arrived by now.
+      expect(ours.map((s) => s.kind)).toContain('video');
     } finally {
       pc.close();
       await page.close().catch(() => {});

@@ -4,7 +4,7 @@ type Stats = Record<string, unknown> & { id: string; type: string; timestamp: nu
 
 /**
  * A getStats() report with the W3C webrtc-stats names: transport, candidate-pair, local-candidate,
- * remote-candidate, certificate, codec, inbound-rtp, outbound-rtp. Timestamps are the engine's ms clock.
+ * remote-candidate, certificate, codec, inbound-rtp, outbound-rtp, remote-inbound-rtp. Timestamps are the engine's ms clock.
  */
 export function buildStatsReport(core: PeerConnectionCore, now: number): Map<string, Stats> {
   const out = new Map<string, Stats>();
@@ -133,6 +133,28 @@ export function buildStatsReport(core: PeerConnectionCore, now: number): Map<str
         packetsSent: t.sender.packetsSent,
         bytesSent: t.sender.bytesSent,
         retransmittedPacketsSent: t.sender.retransmittedPacketsSent,
+        ...(t.sender.remoteReport ? { remoteId: `RI${t.mid}_${t.sender.ssrc}` } : {}),
+      });
+    }
+    const rr = t.sender.remoteReport;
+    if (rr) {
+      // webrtc-stats §8.8 RTCRemoteInboundRtpStreamStats: what the remote's RTCP report blocks say about us.
+      add({
+        id: `RI${t.mid}_${t.sender.ssrc}`,
+        type: 'remote-inbound-rtp',
+        timestamp: now,
+        ssrc: t.sender.ssrc,
+        kind: t.kind,
+        transportId: 'T01',
+        ...(codecId ? { codecId } : {}),
+        localId: `OT${t.mid}_${t.sender.ssrc}`,
+        packetsLost: rr.packetsLost,
+        fractionLost: rr.fractionLost,
+        jitter: rr.jitter / (t.codecs[0]?.clockRate ?? 90000),
+        ...(rr.roundTripTimeMs !== undefined ? { roundTripTime: rr.roundTripTimeMs / 1000 } : {}),
+        totalRoundTripTime: rr.totalRoundTripTimeMs / 1000,
+        roundTripTimeMeasurements: rr.roundTripTimeMeasurements,
+        reportsReceived: rr.reportsReceived,
       });
     }
   }

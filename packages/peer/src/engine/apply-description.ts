@@ -45,6 +45,7 @@ export function createTransceiver(
       lastRtpTimestamp: undefined,
       lastSentMs: undefined,
       retransmittedPacketsSent: 0,
+      remoteReport: undefined,
     },
     receiver: { streams: new Map(), rtxSsrcs: new Map(), pliSent: 0, firSent: 0, nackSent: 0 },
     codecs: [],

@@ -5,3 +5,4 @@ export { ReceiveStatistics } from './receive-stats.js';
 export { SecureTransport, type SecureTransportEvent } from './secure-transport.js';
 export type { ReceiverState, SenderState, Transceiver } from './transceiver.js';
 export type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
+export { applyReportBlock, type RemoteReport } from './remote-report.js';

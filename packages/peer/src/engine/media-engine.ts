@@ -17,6 +17,7 @@ import { HDREXT } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
 import { receives, sends } from '../jsep/direction.js';
 import { ReceiveStatistics } from './receive-stats.js';
+import { applyReportBlock } from './remote-report.js';
 import type { Transceiver } from './transceiver.js';
 
 /** What the media layer reports upward. */
@@ -174,6 +175,13 @@ export class MediaEngine {
   }
 
   private handleRtcpPacket(now: Millis, p: RtcpPacket): void {
+    if (p.type === 'sr' || p.type === 'rr') {
+      const arrival = ntpMiddle32(ntpFromUnixMs(this.options.wallClockMs(now)));
+      for (const block of p.reports) {
+        const t = this.bySenderSsrc(block.ssrc);
+        if (t) t.sender.remoteReport = applyReportBlock(t.sender.remoteReport, block, arrival, now);
+      }
+    }
     switch (p.type) {
       case 'sr': {
         const t = this.bySourceSsrc(p.ssrc);

@@ -2,6 +2,7 @@ import type { Direction, Extmap } from '@rtcwire/sdp';
 import type { MediaKind } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
 import type { ReceiveStatistics } from './receive-stats.js';
+import type { RemoteReport } from './remote-report.js';
 
 /** Send-side state of one transceiver (one SSRC, plus its RTX SSRC). */
 export interface SenderState {
@@ -19,6 +20,8 @@ export interface SenderState {
   lastRtpTimestamp: number | undefined;
   lastSentMs: number | undefined;
   retransmittedPacketsSent: number;
+  /** The remote's latest report about our SSRC (RTCP SR/RR report block), for remote-inbound-rtp. */
+  remoteReport: RemoteReport | undefined;
 }
 
 export interface ReceiverState {
