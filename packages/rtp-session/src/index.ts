@@ -14,3 +14,4 @@ export * from './sender-statistics.js';
 export * from './twcc-feedback.js';
 export * from './receive-stream.js';
 export * from './send-stream.js';
+export * from './xr-rtt.js';
