@@ -199,6 +199,14 @@ export class ByteWriter {
   }
 }
 
+/**
+ * A real copy of `data`. Use this instead of `data.slice()`: on a Node `Buffer`, `slice()` returns a
+ * view that shares memory, so writing to the "copy" would modify the received datagram.
+ */
+export function copyBytes(data: Uint8Array): Uint8Array {
+  return new Uint8Array(data);
+}
+
 /** Concatenate byte arrays into one new array. */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;

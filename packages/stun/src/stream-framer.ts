@@ -1,4 +1,4 @@
-import { concatBytes, ParseError } from '@rtcwire/common';
+import { concatBytes, copyBytes, ParseError } from '@rtcwire/common';
 import { MAGIC_COOKIE, STUN_HEADER_LENGTH } from './constants.js';
 
 /** One frame cut from a TURN/STUN byte stream (TCP or TLS). */
@@ -25,7 +25,7 @@ export class StreamFramer {
   /** Append stream bytes and return every complete frame (views into an internal copy). */
   push(chunk: Uint8Array): StreamFrame[] {
     if (this.failed) throw this.failed;
-    this.buffer = this.buffer.byteLength === 0 ? chunk.slice() : concatBytes(this.buffer, chunk);
+    this.buffer = this.buffer.byteLength === 0 ? copyBytes(chunk) : concatBytes(this.buffer, chunk);
     const frames: StreamFrame[] = [];
     let at = 0;
     const buf = this.buffer;

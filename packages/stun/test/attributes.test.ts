@@ -50,6 +50,22 @@ describe('address attributes (RFC 8489 §14.1, §14.2)', () => {
     );
     roundTrip(Attr.XOR_RELAYED_ADDRESS, { address: '127.0.0.1', port: 50000, family: 'IPv4' }, '0001e2425e12a443');
   });
+  it('decoding an XOR address from a Node Buffer leaves the datagram unchanged (Buffer.slice is a view)', () => {
+    const msg = encodeStunMessage({
+      class: 'success',
+      method: StunMethod.BINDING,
+      transactionId: tid,
+      attributes: [makeAttribute(Attr.XOR_MAPPED_ADDRESS, { address: '192.0.2.10', port: 50000, family: 'IPv4' }, tid)],
+    });
+    const datagram = Buffer.concat([Buffer.alloc(7), Buffer.from(msg)]).subarray(7); // pooled, offset view
+    const before = Buffer.from(datagram);
+    const first = getAttribute(decodeStunMessage(datagram), Attr.XOR_MAPPED_ADDRESS);
+    const second = getAttribute(decodeStunMessage(datagram), Attr.XOR_MAPPED_ADDRESS);
+    expect(first).toEqual({ address: '192.0.2.10', port: 50000, family: 'IPv4' });
+    expect(second).toEqual(first);
+    expect(datagram.equals(before)).toBe(true);
+  });
+
   it('IPv6 XOR needs the transaction id', () => {
     expect(() => Attr.XOR_MAPPED_ADDRESS.encode({ address: '::1', port: 1, family: 'IPv6' })).toThrow(/transaction id/);
   });

@@ -1,4 +1,5 @@
 import {
+  copyBytes,
   type Datagram,
   type DatagramEndpoint,
   DropCounters,
@@ -25,9 +26,9 @@ import {
   verifyIntegrity,
 } from '@rtcwire/stun';
 import { LongTermCredentials } from './credentials.js';
+import { type ChannelEntry, MAX_QUEUED_PER_PEER, PeerTable, type PermissionEntry } from './peers.js';
 import { classifyPacket } from './receive.js';
 import { encodeSendIndication, encodeTurnRequest } from './requests.js';
-import { type ChannelEntry, MAX_QUEUED_PER_PEER, PeerTable, type PermissionEntry } from './peers.js';
 import {
   type Allocation,
   errorResponseError,
@@ -168,7 +169,7 @@ export class TurnClient implements DatagramEndpoint<TurnEvent> {
       return;
     }
     if (perm.queue.length >= MAX_QUEUED_PER_PEER) this.drops.add('send-queue-full');
-    else perm.queue.push({ peer, data: data.slice() });
+    else perm.queue.push({ peer, data: copyBytes(data) });
     if (!perm.inFlight) this.requestPermission(now, perm);
   }
 

@@ -1,4 +1,4 @@
-import { DropCounters, type Logger, type Millis, type RandomSource, earliest } from '@rtcwire/common';
+import { copyBytes, DropCounters, earliest, type Logger, type Millis, type RandomSource } from '@rtcwire/common';
 import {
   DtlsClient,
   type DtlsConnection,
@@ -9,10 +9,10 @@ import {
   type PeerVerifier,
 } from '@rtcwire/dtls';
 import {
+  keyingMaterialLength,
   SRTP_PROFILES,
   type SrtpProfileInfo,
   type SrtpSession,
-  keyingMaterialLength,
   srtpSessionFromKeyingMaterial,
 } from '@rtcwire/srtp';
 import { classifyPacket } from './demux.js';
@@ -91,7 +91,7 @@ export class SecureTransport {
     switch (classifyPacket(data)) {
       case 'dtls':
         if (!this.dtls) {
-          if (this.early.length < 16) this.early.push(data.slice());
+          if (this.early.length < 16) this.early.push(copyBytes(data));
           else this.drops.add('dtls_before_start');
           return;
         }

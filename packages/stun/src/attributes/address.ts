@@ -1,4 +1,4 @@
-import { ParseError, type SocketAddress, socketAddress } from '@rtcwire/common';
+import { copyBytes, ParseError, type SocketAddress, socketAddress } from '@rtcwire/common';
 import { AttrType, MAGIC_COOKIE } from '../constants.js';
 import { formatIPv4, formatIPv6, ipToBytes } from '../ip.js';
 import { type AttributeCodec, expectLength, needTransactionId } from './codec.js';
@@ -64,7 +64,7 @@ function xorAddressCodec(type: number, name: string): AttributeCodec<SocketAddre
     },
     decode(v, tid) {
       decodeAddress(name, v);
-      const copy = v.slice();
+      const copy = copyBytes(v);
       xorInPlace(copy, tid);
       return toSocketAddress(copy.subarray(4), ((copy[2] as number) << 8) | (copy[3] as number));
     },
