@@ -1,8 +1,9 @@
 /**
- * The `rtcwire dtls` command as a real process (spawned with tsx from the TypeScript sources)
+ * The `rtcwire dtls` command as a real process (the built CLI under `npm test`, else tsx from sources)
  * against OpenSSL and against itself: the JSON line, exit codes and the one-line failure cause.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { cliSpawnArgs } from './harness/cli.js';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +16,6 @@ import {
 import { freePort } from './harness/ports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const tsxLoader = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
 
 interface CliRun {
   readonly child: ChildProcess;
@@ -29,14 +29,8 @@ const started: CliRun[] = [];
 const opensslProcesses: OpensslProcess[] = [];
 
 function rtcwire(args: string[]): CliRun {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=rtcwire-source', '--import', tsxLoader, 'packages/cli/src/main.ts', ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const cli = cliSpawnArgs(args);
+  const child = spawn(cli.command, cli.argv, { cwd: cli.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();

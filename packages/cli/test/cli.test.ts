@@ -19,11 +19,12 @@ describe('runCli dispatch', () => {
     expect(await runCli(['--help'], c.io)).toBe(0);
     expect(c.out()).toMatch(/demo\s+record/);
   });
-  it('keeps demo as a placeholder that exits 0', async () => {
+  it('rejects unknown demo options with a usage error (exit 2)', async () => {
     const c = capture();
-    expect(await runCli(['demo'], c.io)).toBe(0);
-    expect(c.out()).toContain('issue 6');
+    expect(await runCli(['demo', '--frobnicate'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/unknown option --frobnicate/);
   });
+
   it('rejects an unknown command with exit 2 and one stderr line', async () => {
     const c = capture();
     expect(await runCli(['nope'], c.io)).toBe(2);
