@@ -1,7 +1,15 @@
 import { ChromeSession } from '@rtcwire/interop-chrome';
-import { MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
+import { DEFAULT_VIDEO_CODECS, MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOpusPackets, loadVp8Frames, loop } from '../../examples/shared/src/media.js';
+import {
+  loadH264AccessUnits,
+  loadIvfFrames,
+  loadOpusPackets,
+  loadVp8Frames,
+  loop,
+} from '../../examples/shared/src/media.js';
+
+const FIXTURES = new URL('../../packages/codecs/test/fixtures/', import.meta.url).pathname;
 
 // Issue 5 acceptance: rtcwire offers, Chrome answers and decodes what rtcwire sends.
 describe('rtcwire offers, Chrome answers and decodes', () => {
@@ -170,4 +178,44 @@ describe('rtcwire offers, Chrome answers and decodes', () => {
         .catch(() => {});
     }
   }, 60_000);
+
+  // The same direction with H.264 (constrained baseline, packetization-mode 1), VP9 and AV1: rtcwire
+  // offers only that codec and sends the codecs fixtures (320x240, 30 fps, 15 frames, looped).
+  for (const codec of ['H264', 'VP9', 'AV1'] as const) {
+    it(`sends ${codec}: Chrome decodes it`, async () => {
+      const page = await chrome.createPeer({});
+      const only = DEFAULT_VIDEO_CODECS.filter(
+        (c) => c.name === codec && (codec !== 'H264' || c.parameters.get('profile-level-id') === '42e01f'),
+      );
+      const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'], codecs: { video: only } } });
+      const video = new MediaStreamTrack({ kind: 'video' });
+      const frames =
+        codec === 'H264'
+          ? loadH264AccessUnits(`${FIXTURES}h264.h264`)
+          : loadIvfFrames(`${FIXTURES}${codec.toLowerCase()}.ivf`).frames;
+      let stop: (() => void) | undefined;
+      try {
+        await pc.whenReady();
+        pc.addTrack(video);
+        await pc.setLocalDescription();
+        await pc.waitForGatheringComplete();
+        await pc.setRemoteDescription({ type: 'answer', sdp: await page.answer(pc.localDescription!.sdp) });
+        await pc.waitForConnectionState('connected', 15_000);
+        stop = loop(video, codec, frames, 30, 90_000);
+        await until(async () => Number((await inboundOf(page, 'video'))?.framesDecoded ?? 0) > 30, 8000);
+        const v = await inboundOf(page, 'video');
+        const codecStats = (await page.statsOfType('codec')).find((c) => c.id === v?.codecId);
+        console.log(
+          `${codec} to Chrome: framesDecoded ${v?.framesDecoded}, ${v?.frameWidth}x${v?.frameHeight}, decoder ${v?.decoderImplementation}, ${codecStats?.mimeType} ${codecStats?.sdpFmtpLine ?? ''}`,
+        );
+        expect(String(codecStats?.mimeType)).toBe(`video/${codec}`);
+        expect(Number(v?.framesDecoded ?? 0)).toBeGreaterThan(30);
+        expect(v?.frameWidth).toBe(320);
+      } finally {
+        stop?.();
+        pc.close();
+        await page.close().catch(() => {});
+      }
+    }, 60_000);
+  }
 });

@@ -3,7 +3,7 @@
 // `ffplay` or inspect it with `ffprobe`).
 //
 //   npx tsx examples/receive-from-chrome/src/main.ts [--seconds 10] [--out /tmp/from-chrome.ivf]
-import { openSync, closeSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { IvfWriter } from '@rtcwire/containers';
 import { ChromeSession } from '@rtcwire/interop-chrome';
 import { type EncodedFrame, RTCPeerConnection } from 'rtcwire';

@@ -2,8 +2,9 @@
 // packets from an Ogg file, sent on a track in real time, looped.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { joinAnnexB, splitAccessUnits, splitAnnexB } from '@rtcwire/codecs';
 import { readIvf } from '@rtcwire/containers';
-import type { MediaStreamTrack } from 'rtcwire';
+import type { FrameCodec, MediaStreamTrack } from 'rtcwire';
 
 export const MEDIA_DIR = fileURLToPath(new URL('../../media/', import.meta.url));
 
@@ -12,6 +13,16 @@ export function loadVp8Frames(path = `${MEDIA_DIR}vp8.ivf`): { frames: Uint8Arra
   const { header, frames } = readIvf(new Uint8Array(readFileSync(path)));
   const fps = header.timebaseDenominator / Math.max(1, header.timebaseNumerator);
   return { frames: frames.map((f) => f.data), fps: fps > 0 && fps <= 120 ? fps : 30 };
+}
+
+/** The frames of any IVF file (VP8, VP9, AV1) and its frame rate. */
+export function loadIvfFrames(path: string): { frames: Uint8Array[]; fps: number } {
+  return loadVp8Frames(path);
+}
+
+/** An H.264 Annex B stream split into access units (one frame each, Annex B again). */
+export function loadH264AccessUnits(path: string): Uint8Array[] {
+  return splitAccessUnits(splitAnnexB(new Uint8Array(readFileSync(path)))).map((nals) => joinAnnexB(nals));
 }
 
 /**
@@ -65,7 +76,7 @@ function startsWith(p: Uint8Array, text: string): boolean {
  */
 export function loop(
   track: MediaStreamTrack,
-  codec: 'VP8' | 'OPUS',
+  codec: FrameCodec,
   frames: readonly Uint8Array[],
   fps: number,
   clockRate: number,

@@ -1,5 +1,16 @@
 // rtcwire: the package users install. The browser-shaped WebRTC API for Node.js, re-exported from the
 // layers that implement it (@rtcwire/node's facade on @rtcwire/peer's sans-IO engine).
+
+export {
+  type CertificateFingerprint,
+  type DtlsCredential,
+  fingerprintOf,
+  formatFingerprint,
+  type GenerateCertificateOptions,
+  type GeneratedCertificate,
+  generateCertificate,
+  loadPemCredential,
+} from '@rtcwire/dtls';
 export {
   type EncodedFrame,
   type FrameCodec,
@@ -28,13 +39,3 @@ export {
   type PeerConnectionState,
   type SignalingState,
 } from '@rtcwire/peer';
-export {
-  type CertificateFingerprint,
-  type DtlsCredential,
-  type GenerateCertificateOptions,
-  type GeneratedCertificate,
-  fingerprintOf,
-  formatFingerprint,
-  generateCertificate,
-  loadPemCredential,
-} from '@rtcwire/dtls';

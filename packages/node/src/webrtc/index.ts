@@ -1,4 +1,5 @@
 export { type RTCIceServer, resolveIceServers } from './config.js';
+export type { FrameCodec } from './media-codecs.js';
 export {
   type RTCConfiguration,
   RTCIceCandidate,
@@ -11,4 +12,3 @@ export {
 } from './peer-connection.js';
 export { type RTCRtpCodecParameters, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver } from './rtp-objects.js';
 export { type EncodedFrame, type IncompleteFrame, MediaStreamTrack, type TrackRtpPacket } from './track.js';
-export { type FrameCodec } from './media-codecs.js';

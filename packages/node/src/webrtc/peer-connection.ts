@@ -1,9 +1,9 @@
 import {
+  createLogger,
   InvalidArgumentError,
   InvalidStateError,
   type Logger,
   type SocketAddress,
-  createLogger,
   secureRandom,
 } from '@rtcwire/common';
 import { type DtlsCredential, generateCertificate } from '@rtcwire/dtls';

@@ -2,7 +2,7 @@ import type { Packetizer } from '@rtcwire/codecs';
 import type { NegotiatedCodec } from '@rtcwire/peer';
 import type { RtpPacket } from '@rtcwire/rtp';
 import { EventQueue } from '../event-queue.js';
-import { type FrameCodec, createAssembler, createPacketizer, frameCodecOf } from './media-codecs.js';
+import { createAssembler, createPacketizer, type FrameCodec, frameCodecOf } from './media-codecs.js';
 
 /** A received RTP packet as a track delivers it. */
 export interface TrackRtpPacket {

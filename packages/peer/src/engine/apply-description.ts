@@ -1,7 +1,5 @@
 import type { RandomSource } from '@rtcwire/common';
 import {
-  type SdpMedia,
-  type SessionDescription,
   isRejected,
   mediaCodecs,
   mediaDirection,
@@ -9,6 +7,8 @@ import {
   mediaMid,
   mediaSsrcGroups,
   mediaSsrcs,
+  type SdpMedia,
+  type SessionDescription,
 } from '@rtcwire/sdp';
 import type { MediaKind } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';

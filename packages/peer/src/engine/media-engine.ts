@@ -1,8 +1,5 @@
-import { DropCounters, type Logger, type Millis, isParseError } from '@rtcwire/common';
+import { DropCounters, isParseError, type Logger, type Millis } from '@rtcwire/common';
 import {
-  type RtcpPacket,
-  type RtpHeaderExtension,
-  type RtpPacket,
   decodeRtcpPackets,
   decodeRtpPacket,
   encodeRtcpPackets,
@@ -11,6 +8,9 @@ import {
   ntpFromUnixMs,
   ntpMiddle32,
   ntpToUnixMs,
+  type RtcpPacket,
+  type RtpHeaderExtension,
+  type RtpPacket,
   sequencesFromNackItems,
 } from '@rtcwire/rtp';
 import { HDREXT } from '../jsep/capabilities.js';

@@ -1,18 +1,17 @@
 import {
   type Datagram,
   type DatagramEndpoint,
+  earliest,
   InvalidArgumentError,
   InvalidStateError,
   type Logger,
   type Millis,
-  earliest,
   randomIceString,
   silentLogger,
 } from '@rtcwire/common';
-import { AlertDescription, type PeerVerifier, createFingerprintVerifier, fingerprintOf } from '@rtcwire/dtls';
-import { IceAgent, type IceConnectionState, formatCandidate, parseCandidate } from '@rtcwire/ice';
+import { AlertDescription, createFingerprintVerifier, fingerprintOf, type PeerVerifier } from '@rtcwire/dtls';
+import { formatCandidate, IceAgent, type IceConnectionState, parseCandidate } from '@rtcwire/ice';
 import {
-  type SessionDescription,
   fingerprints,
   iceParameters,
   isRejected,
@@ -20,17 +19,18 @@ import {
   mediaDirection,
   mediaEndOfCandidates,
   parseSdp,
+  type SessionDescription,
   setupRole,
   writeSdp,
 } from '@rtcwire/sdp';
-import { type AnsweredSection, type Capabilities, answerSection } from '../jsep/answer.js';
+import { type AnsweredSection, answerSection, type Capabilities } from '../jsep/answer.js';
 import {
   DEFAULT_AUDIO_CODECS,
   DEFAULT_HEADER_EXTENSIONS,
   DEFAULT_VIDEO_CODECS,
   type MediaKind,
 } from '../jsep/capabilities.js';
-import { type SectionPlan, buildDescription } from '../jsep/description.js';
+import { buildDescription, type SectionPlan } from '../jsep/description.js';
 import { offerSection } from '../jsep/offer.js';
 import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAnswer } from './apply-description.js';
 import { MediaEngine } from './media-engine.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type PeerEvent, applyReportBlock } from '../../src/index.js';
+import { applyReportBlock, type PeerEvent } from '../../src/index.js';
 import { negotiate, twoPeers } from './two-peers.js';
 
 const connected = (events: PeerEvent[]) => events.some((e) => e.type === 'connection-state' && e.state === 'connected');
