@@ -15,7 +15,12 @@ describe('Chromium publishes over WHIP, rtcwire records', () => {
   const ended: RecordingSummary[] = [];
   beforeAll(async () => {
     chrome = await ChromeSession.launch();
-    server = await WhipServer.start({ port: 0, outDir: dir, addresses: ['127.0.0.1'], onSessionEnd: ({ summary }) => ended.push(summary) });
+    server = await WhipServer.start({
+      port: 0,
+      outDir: dir,
+      addresses: ['127.0.0.1'],
+      onSessionEnd: ({ summary }) => ended.push(summary),
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.close();
@@ -47,7 +52,10 @@ describe('Chromium publishes over WHIP, rtcwire records', () => {
 
   function checkFile(r: Awaited<ReturnType<typeof publish>>, codecs: string[]) {
     const info = probe(r.summary.file);
-    console.log(`${r.summary.file.split('/').pop()}: ${info.durationS.toFixed(2)} s for ${r.publishS.toFixed(2)} s published;`, JSON.stringify(r.summary.tracks));
+    console.log(
+      `${r.summary.file.split('/').pop()}: ${info.durationS.toFixed(2)} s for ${r.publishS.toFixed(2)} s published;`,
+      JSON.stringify(r.summary.tracks),
+    );
     expect(decodeErrors(r.summary.file)).toBe('');
     expect(info.streams.map((s) => s.codec_name).sort()).toEqual([...codecs].sort());
     expect(Math.abs(info.durationS - r.publishS) / r.publishS).toBeLessThan(0.05);
@@ -73,6 +81,19 @@ describe('Chromium publishes over WHIP, rtcwire records', () => {
     expect(r.summary.container).toBe('mkv');
     checkFile(r, ['h264', 'opus']);
   }, 60_000);
+
+  it.each([
+    ['VP9', 'vp9'],
+    ['AV1', 'av1'],
+  ])(
+    '%s + Opus → .webm',
+    async (codec, ffName) => {
+      const r = await publish(5, { video: true, audio: true, videoCodec: `video/${codec}` });
+      expect(r.summary.container).toBe('webm');
+      checkFile(r, [ffName, 'opus']);
+    },
+    60_000,
+  );
 
   it('audio only → .ogg', async () => {
     const r = await publish(5, { audio: true });

@@ -1,11 +1,14 @@
 import {
-  joinLengthPrefixed,
-  splitAnnexB,
-  H264ParameterSets,
+  buildAv1CodecConfigurationRecord,
   buildAvcDecoderConfigurationRecord,
+  type H264ParameterSets,
+  joinLengthPrefixed,
   NalType,
   nalType,
+  splitAnnexB,
+  splitObus,
 } from '@rtcwire/codecs';
+import { isParseError } from '@rtcwire/common';
 import { type FilePatch, MatroskaWriter, type MatroskaTrack, OggOpusWriter, opusHead } from '@rtcwire/containers';
 import type { RecorderTrack } from './types.js';
 
@@ -39,6 +42,20 @@ export interface VideoFacts {
   width?: number;
   height?: number;
   h264?: H264ParameterSets;
+  /** The first keyframe (AV1: its sequence header OBU becomes the av1C CodecPrivate). */
+  keyframe?: Uint8Array;
+}
+
+/** AV1 in Matroska/WebM carries an av1C record built from the sequence header OBU (AV1-ISOBMFF §2.3). */
+function av1CodecPrivate(keyframe: Uint8Array | undefined): Uint8Array | undefined {
+  if (!keyframe) return undefined;
+  try {
+    const seq = splitObus(keyframe).find((o) => o.type === 1); // OBU_SEQUENCE_HEADER
+    return seq ? buildAv1CodecConfigurationRecord(seq) : undefined;
+  } catch (err) {
+    if (isParseError(err)) return undefined;
+    throw err;
+  }
 }
 
 export function createSink(
@@ -79,6 +96,10 @@ export function createSink(
     if (fact?.width !== undefined && fact.height !== undefined) {
       track.width = fact.width;
       track.height = fact.height;
+    }
+    if (t.codec === 'AV1') {
+      const av1C = av1CodecPrivate(fact?.keyframe);
+      if (av1C) track.codecPrivate = av1C;
     }
     if (t.codec === 'H264' && fact?.h264?.complete) {
       track.codecPrivate = buildAvcDecoderConfigurationRecord(fact.h264.sps, fact.h264.pps);

@@ -130,6 +130,7 @@ export class Recorder {
         if (frame.width !== undefined) t.facts.width = frame.width;
         if (frame.height !== undefined) t.facts.height = frame.height;
         if (t.h264) t.facts.h264 = t.h264;
+        if (t.spec.codec === 'AV1') t.facts.keyframe = frame.data;
       }
     }
     const arrivalMs = now - this.startMs;

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type FilePatch } from '@rtcwire/containers';
 import { seededRandom } from '@rtcwire/common';
@@ -213,6 +214,32 @@ describe('Recorder', () => {
     expect(s?.codec_name).toBe('h264');
     expect(Number(s?.width)).toBe(160);
     expect(Number(s?.nb_read_packets)).toBe(units.length);
+  }, 60_000);
+
+  it('records AV1 to WebM with an av1C CodecPrivate from the sequence header', () => {
+    const r = new Recorder({
+      tracks: [{ id: 'v', codec: 'AV1', clockRate: 90000 }],
+      random: seededRandom(7),
+      syncWaitMs: 0,
+    });
+    const file = new MemoryFile();
+    const frames = media.ivfFrames('libaom-av1', 1);
+    frames.forEach((f, i) => {
+      r.handleFrame(i * 33, 'v', { timestamp: i * 3000, data: f.data, keyframe: f.keyframe, width: 160, height: 120 });
+      file.drain(r);
+    });
+    r.finish();
+    file.drain(r);
+    const path = media.write('rec-av1.webm', file.bytes());
+    expect(decodeErrors(path)).toBe('');
+    const extradata = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'stream=extradata_size', '-of', 'csv=p=0', path],
+      { encoding: 'utf8' },
+    );
+    // av1C: 4 bytes of configuration, then the sequence header OBU.
+    expect(Number(extradata.trim())).toBeGreaterThan(4);
+    expect(Number(probe(path).streams[0]?.nb_read_packets)).toBe(frames.length);
   }, 60_000);
 
   it('records Opus alone to Ogg', () => {
