@@ -120,7 +120,9 @@ export class MediaEngine {
       stats = new ReceiveStatistics(packet.ssrc, codec.clockRate);
       t.receiver.streams.set(packet.ssrc, stats);
     }
-    stats.handlePacket(now, packet.sequenceNumber, packet.timestamp, plain.byteLength);
+    // A retransmission (or a probe that repeats an old packet) is not a new arrival of the media stream:
+    // counting it would make the reported loss negative (libwebrtc keeps RTX statistics apart too).
+    if (primarySsrc === undefined) stats.handlePacket(now, packet.sequenceNumber, packet.timestamp, plain.byteLength);
     this.events.push({ type: 'rtp', mid: t.mid, packet, codec, receivedAtMs: now });
   }
 
