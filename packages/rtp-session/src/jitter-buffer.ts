@@ -15,6 +15,13 @@ export interface JitterBufferOptions {
   readonly frames?: boolean;
   /** Most packets held (default 2000); beyond, the oldest gap is declared lost at once. */
   readonly maxPackets?: number;
+  /**
+   * Frame-boundary hint from the payload format (e.g. VP8 S=1 and PID 0, RFC 7741 §4.2): true when
+   * `packet` starts a frame. Without it, a frame start is inferred from the previous marker, which
+   * cannot tell a lost first packet of the very first frame, nor to which frame a lost packet
+   * between a marker-less frame and the next belongs.
+   */
+  readonly isFrameStart?: (packet: RtpPacket) => boolean;
 }
 
 export interface JitterFrame {
@@ -43,6 +50,9 @@ export class JitterBuffer {
   private readonly seqs = new Unwrapper(16);
   private readonly held = new Map<number, Held>();
   private next: number | undefined;
+  /** Until the first packet is emitted, earlier packets may still arrive (startup reordering). */
+  private started = false;
+  private firstArrival = 0;
   private gapSince: number | undefined;
   private readonly out: JitterOutput[] = [];
   private readonly latency: number;
@@ -60,10 +70,16 @@ export class JitterBuffer {
 
   handlePacket(now: number, packet: RtpPacket): void {
     const seq = this.seqs.unwrap(packet.sequenceNumber);
-    if (this.next === undefined) this.next = seq;
+    if (this.next === undefined) {
+      this.next = seq;
+      this.firstArrival = now;
+    }
     if (seq < this.next) {
-      this.packetsLate++;
-      return;
+      if (this.started) {
+        this.packetsLate++;
+        return;
+      }
+      this.next = seq;
     }
     if (this.held.has(seq)) {
       this.packetsDuplicate++;
@@ -91,6 +107,8 @@ export class JitterBuffer {
   }
 
   private drain(now: number): void {
+    if (!this.started && !this.mayStart(now)) return;
+    this.started = true;
     for (;;) {
       if (this.next === undefined || this.held.size === 0) {
         this.gapSince = undefined;
@@ -123,6 +141,19 @@ export class JitterBuffer {
     }
   }
 
+  /**
+   * Start emitting once the head is known to start a frame (with the hint), or after holding the
+   * first packets for the latency so that reordered earlier ones can still take their place.
+   */
+  private mayStart(now: number): boolean {
+    const head = this.next === undefined ? undefined : this.held.get(this.next);
+    const hint = this.options.frames ? this.options.isFrameStart : undefined;
+    if (head && hint?.(head.packet)) return true;
+    if (now >= this.firstArrival + this.latency || this.held.size > this.maxPackets) return true;
+    this.gapSince = this.firstArrival;
+    return false;
+  }
+
   private emit(packet: RtpPacket): void {
     if (!this.options.frames) {
       this.out.push({ type: 'packet', packet });
@@ -138,7 +169,8 @@ export class JitterBuffer {
       this.frameBroken = broken;
     }
     if (this.frame.length === 0) {
-      this.frameStartOk = !this.frameBroken;
+      const hint = this.options.isFrameStart;
+      this.frameStartOk = hint ? hint(packet) : !this.frameBroken;
       this.frameBroken = false;
     }
     this.frame.push(packet);

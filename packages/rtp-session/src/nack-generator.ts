@@ -51,6 +51,8 @@ export class NackGenerator {
   lateAfterNack = 0;
   private readonly seqs = new Unwrapper(16);
   private highest: number | undefined;
+  /** Lowest sequence number received: packets reordered before the first one extend the range. */
+  private lowest = 0;
   private readonly missing = new Map<number, Missing>();
   private readonly queue: GenericNack[] = [];
   private keyframeNeeded = false;
@@ -91,11 +93,21 @@ export class NackGenerator {
     const seq = this.seqs.unwrap(sequenceNumber & 0xffff);
     if (this.highest === undefined) {
       this.highest = seq;
+      this.lowest = seq;
+      return;
+    }
+    if (seq < this.lowest) {
+      // Reordered before the first packet seen: everything between was not received either.
+      if (this.lowest - seq > this.maxMissing) return;
+      for (let s = seq + 1; s < this.lowest; s++) {
+        this.missing.set(s, { detectedAt: now, retries: 0, nextAt: now + this.reorderWaitMs });
+      }
+      this.lowest = seq;
       return;
     }
     if (seq <= this.highest) {
       const entry = this.missing.get(seq);
-      if (!entry) return; // duplicate, or older than anything tracked
+      if (!entry) return; // duplicate
       this.missing.delete(seq);
       if (info.retransmitted) return;
       if (entry.retries > 0) this.lateAfterNack++;
@@ -129,7 +141,7 @@ export class NackGenerator {
       m.retries++;
       // RFC 4588 §3 / RFC 4585 §3.5: repeat only after the retransmission had time to arrive.
       m.nextAt = now + Math.max(20, this.rttMs * 1.25);
-      due.push(seq & 0xffff);
+      due.push(seq);
     }
     if (gaveUp > 0) this.giveUp(gaveUp);
     if (due.length === 0) return;
@@ -139,7 +151,7 @@ export class NackGenerator {
       type: 'nack',
       senderSsrc: this.options.senderSsrc,
       mediaSsrc: this.options.mediaSsrc,
-      items: nackItemsFromSequences(due),
+      items: nackItemsFromSequences(due.sort((a, b) => a - b).map((s) => s & 0xffff)),
     });
   }
 

@@ -12,8 +12,12 @@ export interface ChannelOptions {
   readonly jitterMs?: number;
   /** Uniform random loss probability. */
   readonly loss?: number;
-  /** Gilbert–Elliott: P(good → bad) and P(bad → good) per item; everything is lost while bad. */
-  readonly burst?: { readonly enter: number; readonly exit: number };
+  /**
+   * Gilbert–Elliott: P(good → bad) and P(bad → good) per item sent (default) or per millisecond
+   * (`perMs`, for sparse traffic such as RTCP, where per-item bursts would last seconds);
+   * everything is lost while bad.
+   */
+  readonly burst?: { readonly enter: number; readonly exit: number; readonly perMs?: boolean };
   /** Bottleneck rate in bit/s (unlimited when absent). */
   readonly capacityBps?: number;
 }
@@ -30,6 +34,7 @@ export class Channel<T> {
   burstDropped = 0;
   delivered = 0;
   private bad = false;
+  private burstClock = 0;
   private order = 0;
   private linkFreeAt = 0;
   private inFlight: InFlight<T>[] = [];
@@ -44,7 +49,11 @@ export class Channel<T> {
     this.sent++;
     const o = this.options;
     if (o.burst) {
-      this.bad = this.bad ? this.random.float() >= o.burst.exit : this.random.float() < o.burst.enter;
+      const steps = o.burst.perMs ? Math.max(0, Math.floor(now) - this.burstClock) : 1;
+      this.burstClock = Math.max(this.burstClock, Math.floor(now));
+      for (let i = 0; i < steps; i++) {
+        this.bad = this.bad ? this.random.float() >= o.burst.exit : this.random.float() < o.burst.enter;
+      }
       if (this.bad) {
         this.dropped++;
         this.burstDropped++;

@@ -18,11 +18,23 @@ describe('JitterBuffer', () => {
     jb.handlePacket(0, rtp(1));
     jb.handlePacket(1, rtp(3));
     jb.handlePacket(2, rtp(4));
+    expect(drain(jb)).toEqual([]); // startup: held for the latency in case earlier packets come
+    expect(jb.pollTimeout()).toBe(50);
+    jb.handleTimeout(50);
     expect(seqsOf(drain(jb))).toEqual([1]);
     expect(jb.pollTimeout()).toBe(51);
-    jb.handlePacket(30, rtp(2));
+    jb.handlePacket(50, rtp(2));
     expect(seqsOf(drain(jb))).toEqual([2, 3, 4]);
     expect(jb.pollTimeout()).toBeUndefined();
+  });
+
+  it('lets packets reordered before the first one take their place at startup', () => {
+    const jb = new JitterBuffer({ latencyMs: 50 });
+    jb.handlePacket(0, rtp(11));
+    jb.handlePacket(5, rtp(10));
+    jb.handleTimeout(50);
+    expect(seqsOf(drain(jb))).toEqual([10, 11]);
+    expect(jb.packetsLate).toBe(0);
   });
 
   it('declares a gap lost after the latency and drops the late packet', () => {
@@ -86,7 +98,6 @@ describe('JitterBuffer', () => {
         fc.array(fc.integer({ min: 0, max: 49 }), { minLength: 1, maxLength: 200 }),
         (start, delays) => {
           const arrivals = delays.map((d, i) => ({ seq: (start + i) & 0xffff, at: i + d })).sort((a, b) => a.at - b.at);
-          fc.pre(arrivals[0]?.seq === start); // the first packet defines the start
           const jb = new JitterBuffer({ latencyMs: 60 });
           const out: JitterOutput[] = [];
           for (const a of arrivals) {
@@ -94,10 +105,36 @@ describe('JitterBuffer', () => {
             jb.handlePacket(a.at, rtp(a.seq));
             out.push(...drain(jb));
           }
+          jb.handleTimeout((arrivals[arrivals.length - 1]?.at ?? 0) + 60);
+          out.push(...drain(jb));
           expect(seqsOf(out)).toEqual(delays.map((_, i) => (start + i) & 0xffff));
           expect(jb.packetsLost).toBe(0);
         },
       ),
     );
+  });
+});
+
+describe('JitterBuffer with a frame-start hint', () => {
+  const hinted = () => new JitterBuffer({ latencyMs: 0, frames: true, isFrameStart: (p) => p.payload[0] === 1 });
+  const pkt = (seq: number, ts: number, start: boolean, marker: boolean): RtpPacket =>
+    rtp(seq, { timestamp: ts, marker, payload: Uint8Array.of(start ? 1 : 0) });
+  const completeness = (jb: JitterBuffer): boolean[] =>
+    drain(jb).flatMap((o) => (o.type === 'frame' ? [o.frame.complete] : []));
+
+  it('knows the very first frame lost its head', () => {
+    const jb = hinted();
+    jb.handlePacket(0, pkt(2, 1, false, true)); // packet 1 (the start) never came
+    jb.handlePacket(0, pkt(3, 2, true, true));
+    expect(completeness(jb)).toEqual([false, true]);
+  });
+
+  it('attributes a gap after a marker-less frame exactly', () => {
+    const jb = hinted();
+    // frame 1: seq 1 (start), 2, 3 (marker) — 2 and 3 lost; frame 2: seq 4 (start, marker).
+    jb.handlePacket(0, pkt(1, 1, true, false));
+    jb.handlePacket(0, pkt(4, 2, true, true));
+    jb.handleTimeout(0);
+    expect(completeness(jb)).toEqual([false, true]);
   });
 });

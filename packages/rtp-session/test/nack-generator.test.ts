@@ -148,3 +148,14 @@ describe('NackGenerator (RFC 4585 §6.2.1)', () => {
     );
   });
 });
+
+describe('NackGenerator at stream start', () => {
+  it('NACKs a gap revealed by a packet reordered before the first one', () => {
+    const g = new NackGenerator({ ...ssrcs, minReorderWaitMs: 0 });
+    g.handlePacket(0, 65003);
+    g.handlePacket(1, 65000);
+    g.handlePacket(2, 65001);
+    g.handleTimeout(2);
+    expect(drain(g)).toEqual([[65002]]);
+  });
+});

@@ -66,6 +66,7 @@ export function runVideoSim(o: VideoSimOptions) {
   let framesSent = 0;
   let keyframesSent = 0;
   let plisReceived = 0;
+  let plisAnswerable = 0;
 
   // receiver
   const rtx = new RtxReceiver({ payloadTypes: new Map([[RTX_PT, PT]]), ssrcs: new Map([[RTX_SSRC, MEDIA_SSRC]]) });
@@ -75,7 +76,12 @@ export function runVideoSim(o: VideoSimOptions) {
     mediaSsrc: MEDIA_SSRC,
     ...(o.minReorderWaitMs === undefined ? {} : { minReorderWaitMs: o.minReorderWaitMs }),
   });
-  const jb = new JitterBuffer({ frames: true, latencyMs: o.jitterBufferMs ?? 600 });
+  // payload[2] is the packet's index in its frame: the VP8-like "start of frame" bit.
+  const jb = new JitterBuffer({
+    frames: true,
+    latencyMs: o.jitterBufferMs ?? 600,
+    isFrameStart: (p) => p.payload[2] === 0,
+  });
   const keyframes = new KeyframeRequester({ senderSsrc: RECEIVER_SSRC, mediaSsrc: MEDIA_SSRC });
   const frames: { timestamp: number; complete: boolean; packets: number }[] = [];
   const rr: RrSample[] = [];
@@ -95,8 +101,9 @@ export function runVideoSim(o: VideoSimOptions) {
   };
 
   for (let now = 0; now < duration + 3000; now++) {
-    // --- sender: one frame every 1000/30 ms, RTP timestamp locked to the send time
-    if (now < duration && now === Math.floor((framesSent * 1000) / 30)) {
+    // --- sender: one frame every 1000/30 ms, RTP timestamp locked to the send time; it keeps
+    // sending for 1 s after `duration` so that losses in the last counted frames are detectable.
+    if (now < duration + 1000 && now === Math.floor((framesSent * 1000) / 30)) {
       const keyframe = keyframePending;
       keyframePending = false;
       if (keyframe) keyframesSent++;
@@ -127,7 +134,7 @@ export function runVideoSim(o: VideoSimOptions) {
         if (!forward.send(now, encodeRtpPacket(packet), payload.length + 12)) droppedSeqs.add(ext);
         seq = (seq + 1) & 0xffff;
       }
-      frameSeqs.set(timestamp, seqs);
+      if (now < duration) frameSeqs.set(timestamp, seqs);
       framesSent++;
     }
     for (let p = history.pollRetransmission(); p; p = history.pollRetransmission()) {
@@ -167,7 +174,8 @@ export function runVideoSim(o: VideoSimOptions) {
     for (let out = jb.poll(); out; out = jb.poll()) {
       if (out.type !== 'frame') continue;
       const f = out.frame;
-      frames.push({ timestamp: f.timestamp, complete: f.complete, packets: f.packets.length });
+      if (frameSeqs.has(f.timestamp))
+        frames.push({ timestamp: f.timestamp, complete: f.complete, packets: f.packets.length });
       const isKey = f.packets[0]?.payload[0] === 1;
       if (!f.complete) {
         needKeyframe = true; // the decoder cannot continue: ask for a keyframe
@@ -200,6 +208,7 @@ export function runVideoSim(o: VideoSimOptions) {
         if (p.type === 'nack') history.handleNack(now, p);
         else if (p.type === 'pli') {
           plisReceived++;
+          if (now < duration + 1000 - 34) plisAnswerable++; // a frame follows that can be the keyframe
           keyframePending = true;
         } else if (p.type === 'rr') {
           for (const b of p.reports) {
@@ -217,7 +226,7 @@ export function runVideoSim(o: VideoSimOptions) {
   const truthIncomplete = new Set<number>();
   for (const [ts, seqs] of frameSeqs) if (seqs.some((s) => droppedSeqs.has(s))) truthIncomplete.add(ts);
   return {
-    framesSent,
+    framesSent: frameSeqs.size,
     frames,
     truthIncomplete,
     frameSeqs,
@@ -234,6 +243,7 @@ export function runVideoSim(o: VideoSimOptions) {
     keyframes,
     keyframesSent,
     plisReceived,
+    plisAnswerable,
     rr,
   };
 }
