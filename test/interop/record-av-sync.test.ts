@@ -25,17 +25,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  *
  * Error budget of the measurement itself (not of the recorder): the flash reaches the video track up to
  * one captured frame late (captureStream(30): 0–33 ms, so video looks late by ~17 ms on average, i.e.
- * audio − video ≈ −17 ms with a perfect recorder), plus ≤ 4 ms of draw-loop granularity and ≤ one render
- * block (≈ 3–10 ms) of error in mapping the AudioContext clock onto performance.now(); audio onset
+ * audio − video ≈ −17 ms with a perfect recorder), plus ≤ 4 ms of draw-loop granularity and up to one
+ * render burst (10–70 ms blocks seen on this loaded machine; the page takes the earliest block of the last
+ * second, so typically ≤ 10 ms) of error in mapping the AudioContext clock onto performance.now(); audio onset
  * resolution is 1 ms (Opus pre-echo can move it ≈ 2–3 ms earlier) and the Opus codec delay (6.5 ms) may
  * or may not be removed from the audio timestamps by the demuxer; video timestamps are whole ms in
  * Matroska. Chrome's own capture-to-RTP timestamp paths (WebAudio render-ahead, canvas capture) add an
  * unknown constant. Since 1000 ms is exactly 30 frames, the flash lands at the same capture phase all
- * through a run, so the offset is nearly constant within a run (±1 frame) and varies between runs; runs
- * here gave −15, +14 and +5 ms. In all ≈ ±50 ms worst case; 80 ms leaves room for that and still fails a
+ * through a run, so the offset is nearly constant within a run (±1 frame) and varies between runs; six
+ * runs here gave medians between −21 and +13 ms. In all ≈ ±50 ms worst case; 80 ms leaves room and fails a
  * recorder that places tracks by arrival time: with RTCWIRE_AVSYNC_SYNC_WAIT_MS=0 the first pairs, before
- * the sender reports move the audio, came out at −216 ms (Chrome's first video frame reaches us ~200 ms
- * later after capture than its first audio frame).
+ * the sender reports move the audio, came out at −216 and −168 ms in two runs (Chrome's first video frame takes ~200 ms longer
+ * from capture to us than its first audio frame). The first test checks the analysis itself on a file
+ * ffmpeg made with a known +120 ms audio offset.
  *
  * RTCWIRE_AVSYNC_SYNC_WAIT_MS=0 runs the same publish with the recorder forced to start on arrival times
  * (later sender reports still move tracks forward once): it prints the pairs and checks only that the
@@ -122,15 +124,15 @@ describe('recording A/V sync (issue 6)', () => {
   it('the analysis measures a known +120 ms offset in a file ffmpeg made (so it can fail)', () => {
     const file = join(dir, 'known-offset.webm');
     const gen = spawnSync('ffmpeg', [
-      ...['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=black:s=320x240:r=30:d=5'],
-      ...['-f', 'lavfi', '-i', "aevalsrc=exprs='0.5*sin(2*PI*1000*t)*lt(mod(t-0.12,1),0.1)*gte(t,0.12)':s=48000:d=5"],
+      ...['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=black:s=160x120:r=30:d=4'],
+      ...['-f', 'lavfi', '-i', "aevalsrc=exprs='0.5*sin(2*PI*1000*t)*lt(mod(t-0.12,1),0.1)*gte(t,0.12)':s=48000:d=4"],
       ...['-vf', "drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt(mod(t,1),0.1)'"],
       ...['-c:v', 'libvpx', '-deadline', 'realtime', '-b:v', '300k', '-c:a', 'libopus', file],
     ]);
     expect(gen.status, String(gen.stderr)).toBe(0);
     const pairs = markerPairs(file);
     console.log(`known +120 ms file: offsets ${pairs.map((p) => p.offsetMs.toFixed(1)).join(', ')} ms`);
-    expect(pairs.length).toBe(4); // flashes at 1-4 s (the one at 0 s has no dark frame before it)
+    expect(pairs.length).toBe(3); // flashes at 1-3 s (the one at 0 s has no dark frame before it)
     // ±10 ms: ffmpeg's own muxer moves the video by the Opus codec delay (7 ms) here, see the budget above.
     for (const p of pairs) expect(Math.abs(p.offsetMs - 120), JSON.stringify(pairs)).toBeLessThanOrEqual(10);
   }, 30_000);
@@ -176,13 +178,13 @@ describe('recording A/V sync (issue 6)', () => {
     const med = median(pairs.map((p) => Math.abs(p.offsetMs)));
     console.log(
       [
-        `sync: ${JSON.stringify(summary.sync)} (syncWaitMs ${forcedSyncWait ?? 'default'})`,
+        `tracks ${Object.entries(summary.tracks).map(([mid, t]) => `${mid}=${t.kind}`)}; sync ${JSON.stringify(summary.sync)} (syncWaitMs ${forcedSyncWait ?? 'default'})`,
         `${pairs.length} flash/tone pairs (audio − video):`,
         ...pairs.map(
           (p) =>
             `  video ${p.videoMs.toFixed(1)} ms  audio ${p.audioMs.toFixed(1)} ms  offset ${p.offsetMs.toFixed(1)} ms`,
         ),
-        `median |offset| ${med.toFixed(1)} ms`,
+        `median offset ${median(pairs.map((p) => p.offsetMs)).toFixed(1)} ms, median |offset| ${med.toFixed(1)} ms`,
       ].join('\n'),
     );
     expect(pairs.length).toBeGreaterThanOrEqual(5);

@@ -37,12 +37,13 @@ export const PAGE_SCRIPT = String.raw`
   // 'sync-markers': every 1000 ms a 100 ms white full frame on an otherwise black canvas and, starting at
   // the same instant, a 100 ms 1 kHz tone on otherwise silent audio. The tone is scheduled sample-exactly
   // on the AudioContext clock; the canvas follows that clock through performance.now(), mapped by the
-  // smallest (performance.now() - currentTime) seen, since currentTime advances once per rendered block
-  // (the smallest difference is the sample just after a block was handed to the track). Draws run every
-  // 4 ms; Chrome captures the canvas at most 30 times a second, so a flash reaches the video track
-  // 0-33 ms (one frame) after its tone reaches the audio track, plus up to 4 ms of draw granularity.
+  // smallest (performance.now() - currentTime) of the last second: currentTime advances once per rendered
+  // block, so the smallest difference is the moment a block was handed to the track. Rendering is bursty
+  // (blocks of 10-70 ms were seen on a loaded machine) and settles during the first seconds, hence a
+  // sliding window rather than the minimum since start. Draws run every 4 ms; Chrome captures the canvas
+  // at most 30 times a second, so a flash reaches the video track 0-33 ms (one frame) after it is drawn.
   async function syncMarkerStream(video, audio) {
-    const PERIOD = 1, LENGTH = 0.1, FIRST = 0.5, COUNT = 600;
+    const PERIOD = 1, LENGTH = 0.1, FIRST = 0.5, COUNT = 600, WINDOW = 1000;
     const ac = new AudioContext({ sampleRate: 48000 });
     await ac.resume();
     const t0 = ac.currentTime + FIRST;
@@ -65,10 +66,12 @@ export const PAGE_SCRIPT = String.raw`
       const canvas = document.createElement('canvas');
       canvas.width = 320; canvas.height = 240;
       const ctx = canvas.getContext('2d');
-      let perfMinusCtxMs = Infinity;
+      const recent = []; // [performance.now(), performance.now() - currentTime] over the last WINDOW ms
       timer = setInterval(() => {
         const now = performance.now();
-        perfMinusCtxMs = Math.min(perfMinusCtxMs, now - ac.currentTime * 1000);
+        recent.push([now, now - ac.currentTime * 1000]);
+        while (recent[0][0] < now - WINDOW) recent.shift();
+        const perfMinusCtxMs = Math.min(...recent.map((r) => r[1]));
         const ctxNow = (now - perfMinusCtxMs) / 1000 - t0;
         const phase = ctxNow - Math.floor(ctxNow / PERIOD) * PERIOD;
         ctx.fillStyle = ctxNow >= 0 && phase < LENGTH ? '#fff' : '#000';
