@@ -50,16 +50,13 @@ describe('30 s 30 fps stream over a lossy link', () => {
     const r = runVideoSim({ seed: 11, nack: false, forward: LOSSY, reverse: { latencyMs: 25 }, jitterBufferMs: 50 });
     const incomplete = r.frames.filter((f) => !f.complete);
     expect(r.truthIncomplete.size).toBeGreaterThan(50);
-    // Never claims a frame complete that lost a packet.
-    for (const f of r.frames) if (f.complete) expect(r.truthIncomplete.has(f.timestamp)).toBe(false);
-    // Every frame that lost packets but still had some delivered is flagged.
+    // With the frame-start hint the verdict is exact: a delivered frame is flagged incomplete if and
+    // only if the channel dropped one of its packets (frames lost entirely are never emitted).
     const delivered = new Set(r.frames.map((f) => f.timestamp));
-    for (const ts of r.truthIncomplete)
-      if (delivered.has(ts)) expect(incomplete.some((f) => f.timestamp === ts)).toBe(true);
-    // False alarms only come from frames lost entirely (their successor cannot be told apart).
-    const wholeFramesLost = [...r.frameSeqs.values()].filter((s) => s.every((q) => r.droppedSeqs.has(q))).length;
-    const falseAlarms = incomplete.filter((f) => !r.truthIncomplete.has(f.timestamp)).length;
-    expect(falseAlarms).toBeLessThanOrEqual(wholeFramesLost * 2);
+    const truthDelivered = [...r.truthIncomplete].filter((ts) => delivered.has(ts)).sort((a, b) => a - b);
+    expect(incomplete.map((f) => f.timestamp)).toEqual(truthDelivered);
+    const wholeFramesLost = [...r.frameSeqs.values()].filter((q) => q.every((x) => r.droppedSeqs.has(x))).length;
+    expect(r.frames.length).toBe(900 - wholeFramesLost);
     expect(r.keyframes.pliCount).toBeGreaterThan(0);
     expect(r.plisReceived).toBe(r.keyframes.pliCount);
     expect(r.keyframesSent).toBe(1 + r.plisAnswerable);
@@ -74,8 +71,9 @@ describe('30 s 30 fps stream over a lossy link', () => {
     const r = runVideoSim({ seed: 3, nack: true, forward: reorder, reverse: { latencyMs: 20 } });
     expect(r.forward.dropped).toBe(0);
     expect(r.frames.filter((f) => f.complete).length).toBe(900);
-    // A storm would NACK a large share of the (heavily reordered) packets; allow well under 2 %.
-    expect(r.nack.nackedPackets).toBeLessThan(r.packetsSent * 0.02);
+    // A storm would NACK a large share of the (heavily reordered) packets (about half without the
+    // adaptive wait); allow under 1 %.
+    expect(r.nack.nackedPackets).toBeLessThan(r.packetsSent * 0.01);
     expect(r.nack.reorderWait).toBeGreaterThan(20);
   });
 
