@@ -2,8 +2,9 @@
  * The RFC 8445 ICE agent as a sans-IO `DatagramEndpoint<IceEvent>`. This file is the coordinator
  * (public API, demultiplexing, connectivity checks, nomination, state); the pieces it coordinates —
  * check list, transactions, consent, candidates, STUN message shapes — live in their own files.
- * It is longer than 400 lines (just under 800) because the check/response/role-conflict logic reads
- * best in one place.
+ * It is longer than 400 lines (about 800) because the check/response/role-conflict logic reads best in
+ * one place; the next split, when it grows, is handleRequest/handleResponse (RFC 8445 §7.3, §7.2.5) into
+ * their own module over an explicit agent-state interface.
  */
 import type { Datagram, DatagramEndpoint, Logger, RandomSource, SocketAddress } from '@rtcwire/common';
 import {
