@@ -179,13 +179,9 @@ export class NackGenerator {
   }
 
   private dropOldest(n: number): void {
-    let dropped = 0;
-    for (const seq of this.missing.keys()) {
-      if (dropped >= n) break;
-      this.missing.delete(seq);
-      dropped++;
-    }
-    this.giveUp(dropped);
+    const oldest = [...this.missing.keys()].sort((a, b) => a - b).slice(0, n);
+    for (const seq of oldest) this.missing.delete(seq);
+    this.giveUp(oldest.length);
   }
 
   private observeReorder(delayMs: number): void {

@@ -19,6 +19,8 @@ export interface TwccFeedbackOptions {
   readonly maxPacketStatusCount?: number;
 }
 
+const MAX_SPAN = 4096;
+
 export class TwccFeedbackGenerator {
   feedbackSent = 0;
   packetsRecorded = 0;
@@ -54,9 +56,10 @@ export class TwccFeedbackGenerator {
   handleTimeout(now: number): void {
     if (this.nextSendAt === undefined || now < this.nextSendAt) return;
     this.nextSendAt = undefined;
-    const start = this.windowStart;
     const end = this.highest;
-    if (start === undefined || end === undefined || end < start) return;
+    if (this.windowStart === undefined || end === undefined || end < this.windowStart) return;
+    // After a jump, report at most MAX_SPAN sequence numbers (the rest would all be "lost").
+    const start = Math.max(this.windowStart, end - MAX_SPAN + 1);
     const packets: TwccArrival[] = [];
     for (let s = start; s <= end; s++) {
       const at = this.arrivals.get(s);

@@ -141,3 +141,36 @@ describe('RembGenerator', () => {
     expect(wrapped.estimate).toBeGreaterThan(300_000);
   });
 });
+
+describe('SendSideBandwidthEstimator on hostile feedback', () => {
+  it('property: arbitrary feedback never throws and keeps the estimate within bounds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            baseSequence: fc.integer({ min: 0, max: 0xffff }),
+            referenceTime: fc.integer({ min: 0, max: 0xffffff }),
+            deltas: fc.array(fc.option(fc.integer({ min: -0x8000, max: 0x7fff }), { nil: null }), { maxLength: 60 }),
+          }),
+          { maxLength: 30 },
+        ),
+        (feedbacks) => {
+          const bwe = new SendSideBandwidthEstimator({ minBitrate: 50_000, maxBitrate: 5_000_000 });
+          let now = 0;
+          for (let i = 0; i < 200; i++) bwe.handlePacketSent((now += 5), bwe.allocateSequence(), 1200);
+          for (const f of feedbacks) {
+            bwe.handleFeedback((now += 50), {
+              type: 'twcc',
+              senderSsrc: 1,
+              mediaSsrc: 2,
+              feedbackPacketCount: 0,
+              ...f,
+            });
+            expect(bwe.availableOutgoingBitrate).toBeGreaterThanOrEqual(50_000);
+            expect(bwe.availableOutgoingBitrate).toBeLessThanOrEqual(5_000_000);
+          }
+        },
+      ),
+    );
+  });
+});

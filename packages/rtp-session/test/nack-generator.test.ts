@@ -159,3 +159,16 @@ describe('NackGenerator at stream start', () => {
     expect(drain(g)).toEqual([[65002]]);
   });
 });
+
+describe('NackGenerator list bound', () => {
+  it('drops the oldest missing packets beyond maxMissing and asks for a keyframe', () => {
+    const g = new NackGenerator({ ...ssrcs, maxMissing: 10, minReorderWaitMs: 0 });
+    g.handlePacket(0, 100);
+    g.handlePacket(0, 108); // 101-107 missing
+    g.handlePacket(0, 114); // 109-113 missing: 12 > 10
+    expect(g.missingCount).toBe(10);
+    expect(g.pollKeyframeNeeded()).toBe(true);
+    g.handleTimeout(0);
+    expect(drain(g)).toEqual([[103, 104, 105, 106, 107, 109, 110, 111, 112, 113]]);
+  });
+});

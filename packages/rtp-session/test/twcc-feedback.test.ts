@@ -99,3 +99,26 @@ describe('TwccFeedbackGenerator', () => {
     );
   });
 });
+
+describe('TwccFeedbackGenerator on hostile input', () => {
+  it('property: arbitrary sequence numbers, jumps and times never throw and stay bounded', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.double({ min: 0, max: 20_000, noNaN: true }))),
+        (events) => {
+          const g = new TwccFeedbackGenerator({ senderSsrc: 1 });
+          let now = 0;
+          for (const [seq, dt] of events) {
+            now += dt;
+            g.handlePacket(now, seq, 1);
+            g.handleTimeout(now);
+            for (let f = g.pollFeedback(); f; f = g.pollFeedback()) {
+              expect(f.deltas.length).toBeLessThanOrEqual(500);
+              decodeRtcpPackets(encodeRtcpPackets([f]));
+            }
+          }
+        },
+      ),
+    );
+  });
+});
