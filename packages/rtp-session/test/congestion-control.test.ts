@@ -156,10 +156,11 @@ describe('SendSideBandwidthEstimator on hostile feedback', () => {
         ),
         (feedbacks) => {
           const bwe = new SendSideBandwidthEstimator({ minBitrate: 50_000, maxBitrate: 5_000_000 });
-          let now = 0;
-          for (let i = 0; i < 200; i++) bwe.handlePacketSent((now += 5), bwe.allocateSequence(), 1200);
+          for (let i = 0; i < 200; i++) bwe.handlePacketSent(i * 5, bwe.allocateSequence(), 1200);
+          let now = 1000;
           for (const f of feedbacks) {
-            bwe.handleFeedback((now += 50), {
+            now += 50;
+            bwe.handleFeedback(now, {
               type: 'twcc',
               senderSsrc: 1,
               mediaSsrc: 2,
