@@ -4,9 +4,13 @@
  * LSR/DLSR. A drop-in superset of the engine's former `ReceiveStatistics`: same constructor,
  * `handlePacket`, `handleSenderReport`, `reportBlock`, plus getStats-shaped fields.
  */
-import { Unwrapper } from '@rtcwire/common';
+import { seq16Diff } from '@rtcwire/common';
 import type { ReportBlock } from '@rtcwire/rtp';
 import { msToCompactNtp } from '@rtcwire/rtp';
+
+/** RFC 3550 A.1 limits. */
+const MAX_DROPOUT = 3000;
+const MAX_MISORDER = 100;
 
 export interface ReceivePacketInfo {
   /** A packet restored from RTX (RFC 4588): counted as received, but excluded from jitter. */
@@ -21,9 +25,13 @@ export class ReceiveStatistics {
   packetsRetransmitted = 0;
   /** Interarrival jitter estimate in RTP timestamp units (RFC 3550 §6.4.1, A.8). */
   jitter = 0;
-  private readonly seqs = new Unwrapper(16);
   private baseSeq: number | undefined;
+  /** Extended (cycles × 65536 + seq) highest sequence number. */
   private maxSeq = 0;
+  /** RFC 3550 A.1: after a jump, the sequence number that confirms a restarted source. */
+  private badSeq: number | undefined;
+  /** Packets counted for loss since the (re)start; `packetsReceived` counts all. */
+  private received = 0;
   private expectedPrior = 0;
   private receivedPrior = 0;
   private transit: number | undefined;
@@ -46,16 +54,8 @@ export class ReceiveStatistics {
   ): void {
     this.packetsReceived++;
     this.bytesReceived += size;
-    const seq = this.seqs.unwrap(sequenceNumber & 0xffff);
-    if (this.baseSeq === undefined) {
-      this.baseSeq = seq;
-      this.maxSeq = seq;
-    } else if (seq > this.maxSeq) {
-      this.maxSeq = seq;
-    } else if (seq < this.baseSeq) {
-      // Reordered before the first packet seen: the expected count grows backwards (A.3).
-      this.baseSeq = seq;
-    }
+    if (!this.trackSequence(sequenceNumber & 0xffff)) return;
+    this.received++;
     if (info.retransmitted) {
       this.packetsRetransmitted++;
       return;
@@ -69,6 +69,46 @@ export class ReceiveStatistics {
       this.jitter += (d - this.jitter) / 16;
     }
     this.transit = transit;
+  }
+
+  /**
+   * RFC 3550 A.1 sequence validation: a gap below MAX_DROPOUT or a reorder within MAX_MISORDER
+   * updates the extended highest sequence; any larger jump is ignored unless the next packet
+   * follows it, in which case the source restarted and the counters start over. Packets reordered
+   * before the first one seen move the base back (they were expected all along).
+   */
+  private trackSequence(seq: number): boolean {
+    if (this.baseSeq === undefined) {
+      this.restart(seq);
+      return true;
+    }
+    const d = seq16Diff(seq, this.maxSeq & 0xffff);
+    if (d >= 0 && d < MAX_DROPOUT) {
+      this.maxSeq += d;
+      this.badSeq = undefined;
+      return true;
+    }
+    if (d < 0 && d >= -MAX_MISORDER) {
+      const ext = this.maxSeq + d;
+      if (ext < this.baseSeq) this.baseSeq = ext;
+      return true;
+    }
+    if (seq === this.badSeq) {
+      this.restart(seq);
+      return true;
+    }
+    this.badSeq = (seq + 1) & 0xffff;
+    return false;
+  }
+
+  private restart(seq: number): void {
+    this.baseSeq = seq;
+    this.maxSeq = seq;
+    this.badSeq = undefined;
+    this.received = 0;
+    this.expectedPrior = 0;
+    this.receivedPrior = 0;
+    this.transit = undefined;
   }
 
   /** Mark a packet as a duplicate instead of calling `handlePacket` (kept out of the counts). */
@@ -94,7 +134,7 @@ export class ReceiveStatistics {
 
   /** Packets lost since the start (RFC 3550 A.3): expected - received; may be negative with duplicates. */
   get cumulativeLost(): number {
-    return this.packetsExpected - this.packetsReceived;
+    return this.packetsExpected - this.received;
   }
 
   /** getStats `packetsLost`. */
@@ -111,9 +151,9 @@ export class ReceiveStatistics {
   reportBlock(nowMs: number): ReportBlock {
     const expected = this.packetsExpected;
     const expectedInterval = expected - this.expectedPrior;
-    const receivedInterval = this.packetsReceived - this.receivedPrior;
+    const receivedInterval = this.received - this.receivedPrior;
     this.expectedPrior = expected;
-    this.receivedPrior = this.packetsReceived;
+    this.receivedPrior = this.received;
     const lostInterval = expectedInterval - receivedInterval;
     const fractionLost =
       expectedInterval <= 0 || lostInterval <= 0 ? 0 : Math.floor((lostInterval * 256) / expectedInterval);

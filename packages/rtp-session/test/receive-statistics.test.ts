@@ -35,6 +35,24 @@ describe('ReceiveStatistics (RFC 3550 A.3, A.8)', () => {
     expect(s.cumulativeLost).toBe(0);
   });
 
+  it('ignores a single stray packet far away, restarts on two in a row (RFC 3550 A.1)', () => {
+    const s = new ReceiveStatistics(1, 8000);
+    for (let q = 100; q < 110; q++) s.handlePacket(0, q, 0, 10);
+    s.handlePacket(0, 30_000, 0, 10); // stray: not counted for loss
+    expect(s.extendedHighestSequence).toBe(109);
+    expect(s.cumulativeLost).toBe(0);
+    s.handlePacket(0, 110, 0, 10);
+    expect(s.cumulativeLost).toBe(0);
+    // The source restarts at 50 000: the first packet is held as "bad", the second confirms.
+    s.handlePacket(0, 50_000, 0, 10);
+    expect(s.extendedHighestSequence).toBe(110);
+    s.handlePacket(0, 50_001, 0, 10);
+    expect(s.extendedHighestSequence).toBe(50_001);
+    expect(s.packetsExpected).toBe(1);
+    expect(s.cumulativeLost).toBe(0);
+    expect(s.packetsReceived).toBe(14);
+  });
+
   it('has zero jitter for constant transit and J/16 steps for a single deviation', () => {
     const s = new ReceiveStatistics(1, 8000);
     for (let i = 0; i < 50; i++) s.handlePacket(i * 20, i, i * 160, 10);
