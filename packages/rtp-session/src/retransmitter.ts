@@ -7,6 +7,7 @@
  */
 import { Unwrapper } from '@rtcwire/common';
 import { type GenericNack, type RtpPacket, sequencesFromNackItems, toRtxPacket } from '@rtcwire/rtp';
+import { nearestUnwrapped } from './serial.js';
 
 export interface RetransmitterOptions {
   /** Packets kept (default 1024). */
@@ -69,7 +70,7 @@ export class Retransmitter {
     this.nackCount++;
     const highest = this.seqs.highest;
     for (const wire of sequencesFromNackItems(nack.items)) {
-      const seq = highest === undefined ? wire : nearest(wire, highest);
+      const seq = highest === undefined ? wire : nearestUnwrapped(wire, highest);
       const stored = this.history.get(seq);
       if (!stored || now - stored.sentAt > this.maxAge) {
         this.packetsNotFound++;
@@ -98,12 +99,4 @@ export class Retransmitter {
     this.rtxSequence = (this.rtxSequence + 1) & 0xffff;
     return out;
   }
-}
-
-/** The unwrapped value of a 16-bit `wire` sequence number closest to `reference`. */
-function nearest(wire: number, reference: number): number {
-  const base = reference - (reference & 0xffff) + (wire & 0xffff);
-  if (base - reference > 0x8000) return base - 0x10000;
-  if (reference - base > 0x8000) return base + 0x10000;
-  return base;
 }

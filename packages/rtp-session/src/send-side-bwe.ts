@@ -9,6 +9,7 @@ import { Unwrapper } from '@rtcwire/common';
 import { type TransportCcFeedback, transportCcArrivals } from '@rtcwire/rtp';
 import { DelayDetector, type DelayDetectorOptions } from './delay-detector.js';
 import { AimdRateControl, RateWindow } from './rate-control.js';
+import { nearestUnwrapped } from './serial.js';
 
 export interface SendSideBweOptions extends DelayDetectorOptions {
   readonly initialBitrate?: number;
@@ -30,7 +31,6 @@ export class SendSideBandwidthEstimator {
   packetsLostReported = 0;
   private readonly sent = new Map<number, Sent>();
   private readonly sentSeqs = new Unwrapper(16);
-  private readonly fbSeqs = new Unwrapper(16);
   private nextSequence = 0;
   private readonly detector: DelayDetector;
   private readonly delayBased: AimdRateControl;
@@ -78,8 +78,10 @@ export class SendSideBandwidthEstimator {
   handleFeedback(now: number, feedback: TransportCcFeedback): void {
     let lost = 0;
     let reported = 0;
+    const highest = this.sentSeqs.highest;
+    if (highest === undefined) return;
     for (const a of transportCcArrivals(feedback)) {
-      const seq = this.fbSeqs.unwrap(a.sequence);
+      const seq = nearestUnwrapped(a.sequence, highest);
       const p = this.sent.get(seq);
       if (!p || p.acked) continue; // unknown, too old, or already acknowledged
       if (a.arrivalTimeUs === undefined) {

@@ -86,6 +86,20 @@ describe('SendSideBandwidthEstimator', () => {
     expect(bwe.packetsLostReported).toBe(0);
   });
 
+  it('matches feedback to sent packets across the 16-bit wrap', () => {
+    const bwe = new SendSideBandwidthEstimator();
+    for (let i = 0; i < 65_530; i++) bwe.allocateSequence();
+    for (let i = 0; i < 16; i++) bwe.handlePacketSent(i, bwe.allocateSequence(), 1000);
+    const packets = Array.from({ length: 16 }, (_, i) => ({
+      sequence: (65_530 + i) & 0xffff,
+      arrivalTimeUs: (i + 20) * 1000,
+    }));
+    for (const f of buildTransportCcFeedback({ senderSsrc: 1, mediaSsrc: 2, feedbackPacketCount: 0, packets })) {
+      bwe.handleFeedback(40, f);
+    }
+    expect(bwe.packetsReported).toBe(16);
+  });
+
   it('a packet first reported lost and then received is not counted lost', () => {
     const bwe = new SendSideBandwidthEstimator();
     for (let i = 0; i < 3; i++) bwe.handlePacketSent(i, bwe.allocateSequence(), 1000);
