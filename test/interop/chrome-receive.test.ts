@@ -37,7 +37,8 @@ describe('Chrome offers, rtcwire answers and receives', () => {
       });
       e.track.addEventListener('incomplete-frame', (ev) => {
         counts.incomplete++;
-        void (ev as CustomEvent<IncompleteFrame>).detail;
+        const f = (ev as CustomEvent<IncompleteFrame>).detail;
+        console.log(`incomplete ${f.codec} frame at ${f.timestamp}: ${f.reason}`);
       });
     };
     try {
@@ -55,6 +56,9 @@ describe('Chrome offers, rtcwire answers and receives', () => {
       console.log(
         `rtcwire received in 5 s: ${video} video frames (${counts.keyframes} keyframes total), ${audio} Opus packets, ${counts.incomplete} incomplete`,
       );
+      // What the wire lost (rtcwire sends no NACKs yet, so a lost packet is a lost frame).
+      const inbound = [...(await pc.getStats()).values()].filter((s) => s.type === 'inbound-rtp');
+      console.log('rtcwire inbound-rtp packetsLost:', inbound.map((s) => `${s.kind} ${s.packetsLost}`).join(', '));
       expect(video).toBeGreaterThan(25); // the fake camera runs at up to 30 fps, lower when CPU is scarce
       expect(audio).toBeGreaterThan(200); // 20 ms Opus packets
       expect(counts.keyframes).toBeGreaterThan(0);
