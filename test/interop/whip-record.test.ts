@@ -12,14 +12,15 @@ describe('Chromium publishes over WHIP, rtcwire records', () => {
   let chrome: ChromeSession;
   let server: WhipServer;
   const dir = mkdtempSync(join(tmpdir(), 'rtcwire-rec-'));
-  const ended: RecordingSummary[] = [];
+  // Summaries by WHIP session id (the last path segment of the resource URL): publishers may run at once.
+  const ended = new Map<string, RecordingSummary>();
   beforeAll(async () => {
     chrome = await ChromeSession.launch();
     server = await WhipServer.start({
       port: 0,
       outDir: dir,
       addresses: ['127.0.0.1'],
-      onSessionEnd: ({ summary }) => ended.push(summary),
+      onSessionEnd: ({ id, summary }) => ended.set(id, summary),
     });
   }, 60_000);
   afterAll(async () => {
@@ -36,12 +37,12 @@ describe('Chromium publishes over WHIP, rtcwire records', () => {
     const start = Date.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const outbound = await page.statsOfType('outbound-rtp');
-    const before = ended.length;
     const res = await fetch(new URL(resource, server.url), { method: 'DELETE' });
     expect(res.status).toBe(200);
     const publishS = (Date.now() - start) / 1000;
     await page.close();
-    const summary = ended[before] as RecordingSummary;
+    const summary = ended.get(resource.split('/').pop() as string) as RecordingSummary;
+    expect(summary).toBeDefined();
     return {
       summary,
       publishS,
