@@ -104,6 +104,11 @@ export class ChromePeer {
   }
 
   /** Publish this peer's media to a WHIP endpoint (RFC 9725); returns the session resource URL. */
+  /** Stop every sender (replaceTrack(null)): no more media goes out; stats then hold final counts. */
+  async stopSending(): Promise<void> {
+    await this.page.evaluate((id) => window.rtcwireHarness.stopSending(id), this.id);
+  }
+
   whipPublish(url: string, token?: string): Promise<string> {
     return this.page.evaluate(([id, u, t]) => window.rtcwireHarness.whipPublish(id, u, t), [
       this.id,
@@ -202,6 +207,7 @@ declare global {
       tracks(id: string): { kind: string; id: string; mid: string | null }[];
       state(id: string): PageStateSnapshot;
       stats(id: string): Promise<Record<string, unknown>[]>;
+      stopSending(id: string): Promise<boolean>;
       whipPublish(id: string, url: string, token?: string): Promise<string>;
       close(id: string): boolean;
     };

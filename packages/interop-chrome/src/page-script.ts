@@ -165,6 +165,11 @@ export const PAGE_SCRIPT = String.raw`
       const report = await peers.get(id).pc.getStats();
       return Array.from(report.values());
     },
+    async stopSending(id) {
+      const { pc } = peers.get(id);
+      for (const sender of pc.getSenders()) await sender.replaceTrack(null);
+      return true;
+    },
     async whipPublish(id, url, token) {
       const { pc } = peers.get(id);
       await pc.setLocalDescription(await pc.createOffer());
