@@ -17,7 +17,6 @@ const audio = new MediaStreamTrack({ kind: 'audio' });
 const stops: (() => void)[] = [];
 let decoded = 0;
 try {
-  await pc.whenReady(); // sockets bound, certificate made (rtcwire's addTrack needs them; browsers' do not)
   pc.addTrack(video);
   pc.addTrack(audio);
   pc.addEventListener('connectionstatechange', () => console.log(`rtcwire: ${pc.connectionState}`));

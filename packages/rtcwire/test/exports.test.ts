@@ -40,4 +40,26 @@ describe('rtcwire package', () => {
       pc.close();
     }
   });
+
+  it('accepts addTrack and addTransceiver right after construction, as browsers do', async () => {
+    const pc = new rtcwire.RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+    try {
+      const track = new rtcwire.MediaStreamTrack({ kind: 'video' });
+      const sender = pc.addTrack(track, { id: 'stream-1' });
+      const audio = pc.addTransceiver('audio', { direction: 'recvonly' });
+      expect(sender.track).toBe(track);
+      expect(pc.getTransceivers().map((t) => [t.kind, t.direction, t.mid])).toEqual([
+        ['video', 'sendrecv', null],
+        ['audio', 'recvonly', null],
+      ]);
+      audio.direction = 'inactive'; // changed before the engine exists: carried over
+      const offer = await pc.createOffer();
+      expect(offer.sdp).toMatch(/m=video[\s\S]*a=sendrecv[\s\S]*a=msid:stream-1 [\s\S]*m=audio[\s\S]*a=inactive/);
+      await pc.setLocalDescription(offer);
+      expect(pc.getTransceivers().map((t) => t.mid)).toEqual(['0', '1']);
+      expect(pc.getSenders()[0]).toBe(sender);
+    } finally {
+      pc.close();
+    }
+  });
 });

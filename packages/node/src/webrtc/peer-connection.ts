@@ -13,6 +13,7 @@ import {
   type PeerConnectionState,
   type PeerEvent,
   type SignalingState,
+  type Transceiver,
 } from '@rtcwire/peer';
 import { monotonicClock } from '../clock.js';
 import { Driver } from '../driver.js';
@@ -20,7 +21,7 @@ import { type InterfaceFilter, listLocalAddresses } from '../interfaces.js';
 import { MdnsResolver } from '../mdns-resolver.js';
 import { UdpTransport } from '../udp-transport.js';
 import { type RTCIceServer, resolveIceServers } from './config.js';
-import { RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver } from './rtp-objects.js';
+import { RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver, standInTransceiver } from './rtp-objects.js';
 import { buildStatsReport } from './stats.js';
 import { MediaStreamTrack } from './track.js';
 
@@ -119,6 +120,7 @@ export class RTCPeerConnection extends EventTarget {
   private driver: Driver<PeerEvent> | undefined;
   private core: PeerConnectionCore | undefined;
   private readonly wrappers = new Map<number, RTCRtpTransceiver>();
+  private readonly early: RTCRtpTransceiver[] = [];
   private mdns: MdnsResolver | undefined;
   private pendingLocal: RTCSessionDescription | null = null;
   private lastOffer: string | undefined;
@@ -163,6 +165,13 @@ export class RTCPeerConnection extends EventTarget {
       wallClockMs: (now) => now + wallOffset,
       logger: this.log,
     });
+    // Transceivers added before we were ready: the engine's own replace the stand-ins, same ids and order.
+    for (const w of this.early.splice(0)) {
+      const s = w.core.sender;
+      w.rebind(
+        this.core.addTransceiver(w.kind, { direction: w.direction, streamIds: s.streamIds, trackId: s.trackId }),
+      );
+    }
     this.driver = new Driver<PeerEvent>(this.core, sockets, { logger: this.log });
     this.driver.onEvent((e) => this.handleEvent(e));
     this.driver.onError((err) => this.log.warn('driver error', { error: String(err) }));
@@ -265,15 +274,20 @@ export class RTCPeerConnection extends EventTarget {
     trackOrKind: MediaStreamTrack | 'audio' | 'video',
     init: { direction?: RTCRtpTransceiver['direction']; streams?: { id: string }[] } = {},
   ): RTCRtpTransceiver {
-    const core = this.requireCore();
+    if (this.closedFlag) throw new DOMException('the peer connection is closed', 'InvalidStateError');
     const track = typeof trackOrKind === 'string' ? null : trackOrKind;
     const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind;
-    const t = core.addTransceiver(kind, {
-      direction: init.direction ?? 'sendrecv',
-      streamIds: (init.streams ?? []).map((s) => s.id),
-      ...(track ? { trackId: track.id } : {}),
-    });
-    return this.wrap(t.id, track);
+    const direction = init.direction ?? 'sendrecv';
+    const streamIds = (init.streams ?? []).map((s) => s.id);
+    if (!this.core) {
+      // Still binding sockets / making the certificate: a stand-in until init() hands it to the engine.
+      const id = this.wrappers.size;
+      const w = this.wrap(standInTransceiver(id, kind, direction, streamIds, track?.id ?? `${kind}-${id}`), track);
+      this.early.push(w);
+      return w;
+    }
+    const t = this.core.addTransceiver(kind, { direction, streamIds, ...(track ? { trackId: track.id } : {}) });
+    return this.wrap(t, track);
   }
 
   addTrack(track: MediaStreamTrack, ...streams: { id: string }[]): RTCRtpSender {
@@ -357,10 +371,8 @@ export class RTCPeerConnection extends EventTarget {
     return this.core;
   }
 
-  private wrap(id: number, track: MediaStreamTrack | null): RTCRtpTransceiver {
-    const core = this.requireCore();
-    const t = core.transceivers[id];
-    if (!t) throw new InvalidArgumentError(`no transceiver ${id}`);
+  private wrap(t: Transceiver, track: MediaStreamTrack | null): RTCRtpTransceiver {
+    const id = t.id;
     const remoteTrack = new MediaStreamTrack({ kind: t.kind }, true);
     remoteTrack.setKeyframeRequester(() =>
       this.driver?.act((c, now) => (c as PeerConnectionCore).requestKeyframe(now, id)),
@@ -368,7 +380,8 @@ export class RTCPeerConnection extends EventTarget {
     const sender = new RTCRtpSender(
       {
         sendRtp: (tid, p) => {
-          const tr = core.transceivers[tid];
+          const tr = this.core?.transceivers[tid];
+          if (!tr || !this.driver || this.closedFlag) return false;
           const payloadType =
             p.payloadType ??
             (p.codecName
@@ -396,7 +409,7 @@ export class RTCPeerConnection extends EventTarget {
 
   /** Transceivers the engine created for a remote offer, including those that raised no `track` event. */
   private wrapAll(): void {
-    for (const t of this.core?.transceivers ?? []) if (!this.wrappers.has(t.id)) this.wrap(t.id, null);
+    for (const t of this.core?.transceivers ?? []) if (!this.wrappers.has(t.id)) this.wrap(t, null);
   }
 
   private handleEvent(e: PeerEvent): void {
@@ -424,7 +437,9 @@ export class RTCPeerConnection extends EventTarget {
         return;
       }
       case 'track': {
-        const w = this.wrappers.get(e.transceiverId) ?? this.wrap(e.transceiverId, null);
+        const t = this.core?.transceivers[e.transceiverId];
+        const w = this.wrappers.get(e.transceiverId) ?? (t ? this.wrap(t, null) : undefined);
+        if (!w) return;
         const ev = new RTCTrackEvent(w.receiver.track, w.receiver, w);
         this.ontrack?.(ev);
         this.dispatchEvent(ev);

@@ -30,10 +30,15 @@ export class RTCRtpSender {
 
   constructor(
     private readonly backend: SenderBackend,
-    private readonly transceiver: Transceiver,
+    private transceiver: Transceiver,
     private currentTrack: MediaStreamTrack | null,
   ) {
     if (currentTrack) this.attach(currentTrack);
+  }
+
+  /** @internal The engine's transceiver replaces the stand-in made before the connection was ready. */
+  rebind(t: Transceiver): void {
+    this.transceiver = t;
   }
 
   get track(): MediaStreamTrack | null {
@@ -116,8 +121,13 @@ function codecParameters(t: Transceiver): { codecs: RTCRtpCodecParameters[] } {
 export class RTCRtpReceiver {
   constructor(
     readonly track: MediaStreamTrack,
-    private readonly transceiver: Transceiver,
+    private transceiver: Transceiver,
   ) {}
+
+  /** @internal See RTCRtpSender.rebind. */
+  rebind(t: Transceiver): void {
+    this.transceiver = t;
+  }
 
   /** The negotiated receive codecs, in preference order (empty before negotiation). */
   getParameters(): { codecs: RTCRtpCodecParameters[] } {
@@ -127,10 +137,24 @@ export class RTCRtpReceiver {
 
 export class RTCRtpTransceiver {
   constructor(
-    /** @internal */ readonly core: Transceiver,
+    /** @internal */ private engine: Transceiver,
     readonly sender: RTCRtpSender,
     readonly receiver: RTCRtpReceiver,
   ) {}
+
+  /** @internal The engine's state for this transceiver. */
+  get core(): Transceiver {
+    return this.engine;
+  }
+
+  /** @internal Swap a stand-in (made before the connection was ready) for the engine's transceiver. */
+  rebind(t: Transceiver): void {
+    t.direction = this.engine.direction;
+    t.stopped = this.engine.stopped;
+    this.engine = t;
+    this.sender.rebind(t);
+    this.receiver.rebind(t);
+  }
 
   get mid(): string | null {
     return this.core.mid;
@@ -156,4 +180,47 @@ export class RTCRtpTransceiver {
     this.core.stopped = true;
     this.core.direction = 'inactive';
   }
+}
+
+/**
+ * A transceiver's state before the connection is ready (sockets bound, certificate made), so that
+ * `addTrack`/`addTransceiver` work synchronously right after construction, as in browsers. The engine's
+ * own transceiver replaces it (`RTCRtpTransceiver.rebind`) once the engine exists; nothing is sent or
+ * negotiated before then.
+ */
+export function standInTransceiver(
+  id: number,
+  kind: 'audio' | 'video',
+  direction: Transceiver['direction'],
+  streamIds: string[],
+  trackId: string,
+): Transceiver {
+  return {
+    id,
+    mid: null,
+    kind,
+    direction,
+    currentDirection: null,
+    stopped: false,
+    sender: {
+      ssrc: 0,
+      rtxSsrc: 0,
+      cname: '',
+      streamIds,
+      trackId,
+      nextSequence: 0,
+      rtxSequence: 0,
+      packetsSent: 0,
+      bytesSent: 0,
+      lastRtpTimestamp: undefined,
+      lastSentMs: undefined,
+      retransmittedPacketsSent: 0,
+      remoteReport: undefined,
+    },
+    receiver: { streams: new Map(), rtxSsrcs: new Map(), pliSent: 0, firSent: 0, nackSent: 0 },
+    codecs: [],
+    extensions: [],
+    mLineIndex: null,
+    trackAnnounced: false,
+  };
 }

@@ -1,5 +1,6 @@
 export { classifyPacket, type PacketClass } from './demux.js';
 export { MediaEngine, type MediaEvent } from './media-engine.js';
+export { NackGenerator, type NackGeneratorOptions } from './nack-generator.js';
 export { PeerConnectionCore } from './peer-core.js';
 export { ReceiveStatistics } from './receive-stats.js';
 export { applyReportBlock, type RemoteReport } from './remote-report.js';

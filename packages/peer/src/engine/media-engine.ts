@@ -5,6 +5,7 @@ import {
   encodeRtcpPackets,
   encodeRtpPacket,
   fromRtxPacket,
+  nackItemsFromSequences,
   ntpFromUnixMs,
   ntpMiddle32,
   ntpToUnixMs,
@@ -16,6 +17,7 @@ import {
 import { HDREXT } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
 import { receives, sends } from '../jsep/direction.js';
+import { NackGenerator } from './nack-generator.js';
 import { ReceiveStatistics } from './receive-stats.js';
 import { applyReportBlock } from './remote-report.js';
 import type { Transceiver } from './transceiver.js';
@@ -46,6 +48,7 @@ export class MediaEngine {
   readonly drops = new DropCounters();
   private readonly events: MediaEvent[] = [];
   private readonly outgoingRtcp: Uint8Array[] = [];
+  private readonly nackers = new Map<number, NackGenerator>();
   private nextReportMs: Millis | undefined;
 
   constructor(
@@ -123,7 +126,32 @@ export class MediaEngine {
     // A retransmission (or a probe that repeats an old packet) is not a new arrival of the media stream:
     // counting it would make the reported loss negative (libwebrtc keeps RTX statistics apart too).
     if (primarySsrc === undefined) stats.handlePacket(now, packet.sequenceNumber, packet.timestamp, plain.byteLength);
+    this.requestMissing(now, t, codec, packet, primarySsrc !== undefined);
     this.events.push({ type: 'rtp', mid: t.mid, packet, codec, receivedAtMs: now });
+  }
+
+  /** RFC 4585 §6.2.1 generic NACK for video gaps, when the codec negotiated `nack`. */
+  private requestMissing(
+    now: Millis,
+    t: Transceiver,
+    codec: NegotiatedCodec,
+    packet: RtpPacket,
+    viaRtx: boolean,
+  ): void {
+    if (t.kind !== 'video' || !codec.feedback.some((f) => f.type === 'nack' && !f.parameter)) return;
+    let generator = this.nackers.get(packet.ssrc);
+    if (!generator) {
+      generator = new NackGenerator();
+      this.nackers.set(packet.ssrc, generator);
+    }
+    const lost = generator.onPacket(now, packet.sequenceNumber, viaRtx);
+    if (lost.length === 0) return;
+    t.receiver.nackSent++;
+    this.outgoingRtcp.push(
+      encodeRtcpPackets([
+        { type: 'nack', senderSsrc: t.sender.ssrc, mediaSsrc: packet.ssrc, items: nackItemsFromSequences(lost) },
+      ]),
+    );
   }
 
   private route(packet: RtpPacket): Transceiver | undefined {
