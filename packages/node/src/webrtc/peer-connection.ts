@@ -47,6 +47,8 @@ export interface RTCConfiguration {
     addresses?: string[];
     interfaces?: InterfaceFilter;
     portRange?: { min: number; max: number };
+    /** UDP receive buffer per socket in bytes (default 2 MiB; the OS may cap it, e.g. net.core.rmem_max). */
+    recvBufferSize?: number;
     /** DTLS role when answering an actpass offer (default passive: we are DTLS server). */
     answerSetup?: 'passive' | 'active';
     /** Resolve remote `.local` candidates with multicast DNS (default true). */
@@ -146,7 +148,14 @@ export class RTCPeerConnection extends EventTarget {
       listLocalAddresses({ family: 'IPv4', includeLoopback: true, ...rc.interfaces }).map((a) => a.address);
     if (addresses.length === 0) throw new DOMException('no usable local address', 'OperationError');
     const sockets = await Promise.all(
-      addresses.map((address) => UdpTransport.bind({ address, ...(rc.portRange ? { portRange: rc.portRange } : {}) })),
+      addresses.map((address) =>
+        UdpTransport.bind({
+          address,
+          // Room for ~1,700 full-size packets: a busy event loop delays reading, it should not drop media.
+          recvBufferSize: rc.recvBufferSize ?? 2 * 1024 * 1024,
+          ...(rc.portRange ? { portRange: rc.portRange } : {}),
+        }),
+      ),
     );
     const ice = await resolveIceServers(this.config.iceServers ?? []);
     for (const s of ice.skipped) this.log.warn('ice server skipped', s);
