@@ -93,7 +93,7 @@ export class MediaEngine {
       return;
     }
     const t = this.route(packet);
-    if (!t || !t.mid) {
+    if (!t?.mid) {
       this.drops.add('rtp_unroutable');
       return;
     }

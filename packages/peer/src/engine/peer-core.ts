@@ -150,7 +150,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     };
     const target = copy.media[desc.media.indexOf(first)] as (typeof copy.media)[number];
     const at = target.attributes.findIndex((a) => a.name === 'ice-ufrag');
-    target.attributes.splice(at < 0 ? 0 : at, 0, ...extra.map((value) => ({ name: 'candidate', value })));
+    target.attributes.splice(Math.max(at, 0), 0, ...extra.map((value) => ({ name: 'candidate', value })));
     if (agent.gatheringState === 'complete' && !mediaEndOfCandidates(target))
       target.attributes.splice(at < 0 ? extra.length : at + extra.length, 0, { name: 'end-of-candidates' });
     return writeSdp(copy);
