@@ -62,4 +62,13 @@ describe('rtcwire package', () => {
       pc.close();
     }
   });
+
+  it('close() before the connection is ready releases its sockets', async () => {
+    const pc = new rtcwire.RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+    pc.addTransceiver('video');
+    pc.close();
+    await pc.whenReady();
+    expect(pc.connectionState).toBe('closed');
+    await expect(pc.createOffer()).rejects.toThrow(/closed/);
+  });
 });

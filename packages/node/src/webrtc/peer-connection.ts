@@ -184,6 +184,11 @@ export class RTCPeerConnection extends EventTarget {
     this.driver = new Driver<PeerEvent>(this.core, sockets, { logger: this.log });
     this.driver.onEvent((e) => this.handleEvent(e));
     this.driver.onError((err) => this.log.warn('driver error', { error: String(err) }));
+    if (this.closedFlag) {
+      // close() ran while we were starting: release the sockets we just bound.
+      this.driver.act((c) => (c as PeerConnectionCore).close());
+      await this.driver.close();
+    }
   }
 
   // ---- state ----
