@@ -1,58 +1,25 @@
 import {
-  Av1Depacketizer,
-  Av1Packetizer,
-  type Depacketizer,
+  codecName,
+  createPacketizer as createCodecPacketizer,
+  createDepacketizer,
   FrameAssembler,
-  H264Depacketizer,
-  H264Packetizer,
-  OpusDepacketizer,
-  OpusPacketizer,
   type Packetizer,
-  Vp8Depacketizer,
-  Vp8Packetizer,
-  Vp9Depacketizer,
-  Vp9Packetizer,
 } from '@rtcwire/codecs';
 
-/** Codec names as negotiated in SDP (rtpmap encoding names). */
+/** Codec names as tracks report them (rtpmap encoding names, Opus upper-cased). */
 export type FrameCodec = 'VP8' | 'VP9' | 'H264' | 'AV1' | 'OPUS';
 
 export function frameCodecOf(name: string): FrameCodec | undefined {
-  const n = name.toUpperCase();
-  return n === 'VP8' || n === 'VP9' || n === 'H264' || n === 'AV1' || n === 'OPUS' ? n : undefined;
+  const n = codecName(name);
+  return n === undefined ? undefined : n === 'opus' ? 'OPUS' : n;
 }
 
-/** A frame assembler for received RTP of this codec. */
+/** A frame assembler for received RTP of this codec (depacketizer from @rtcwire/codecs' registry). */
 export function createAssembler(codec: FrameCodec): FrameAssembler {
-  const depacketizer: Depacketizer = (() => {
-    switch (codec) {
-      case 'VP8':
-        return new Vp8Depacketizer();
-      case 'VP9':
-        return new Vp9Depacketizer();
-      case 'H264':
-        return new H264Depacketizer();
-      case 'AV1':
-        return new Av1Depacketizer();
-      case 'OPUS':
-        return new OpusDepacketizer();
-    }
-  })() as Depacketizer;
-  return new FrameAssembler(depacketizer);
+  return new FrameAssembler(createDepacketizer(codec));
 }
 
-/** A packetizer for frames we send with this codec; 1,200-byte RTP payloads keep packets under common MTUs. */
+/** A packetizer for frames we send; 1,200-byte RTP payloads keep packets under common MTUs. */
 export function createPacketizer(codec: FrameCodec, maxPayloadSize = 1200): Packetizer {
-  switch (codec) {
-    case 'VP8':
-      return new Vp8Packetizer({ maxPayloadSize });
-    case 'VP9':
-      return new Vp9Packetizer({ maxPayloadSize });
-    case 'H264':
-      return new H264Packetizer({ maxPayloadSize });
-    case 'AV1':
-      return new Av1Packetizer({ maxPayloadSize });
-    case 'OPUS':
-      return new OpusPacketizer({ maxPayloadSize });
-  }
+  return createCodecPacketizer(codec, { maxPayloadSize });
 }
