@@ -8,7 +8,7 @@ import { parseSdp } from '@rtcwire/sdp';
 import { chooseRecordingCodecs } from './codec-choice.js';
 import { PUBLISHER_PAGE } from './publisher-page.js';
 import { RecordingSession, type RecordingSummary } from './recording-session.js';
-import { parseSdpFragment } from './sdpfrag.js';
+import { type SdpFragment, parseSdpFragment } from './sdpfrag.js';
 
 /**
  * A WHIP ingest server (RFC 9725) that records every publisher to a file.
@@ -175,12 +175,50 @@ export class WhipServer {
     const frag = parseSdpFragment(await readBody(req));
     const remote = session.pc.remoteDescription?.sdp ?? '';
     if (frag.iceUfrag !== undefined && !remote.includes(`a=ice-ufrag:${frag.iceUfrag}\r\n`)) {
-      // RFC 9725 §4.3.2: an ICE restart; not supported yet, so the publisher must re-POST.
-      return this.reply(res, 501, 'ICE restart is not supported: publish again');
+      return this.restartIce(req, res, session, frag);
     }
     for (const c of frag.candidates) await session.pc.addIceCandidate({ candidate: c });
     if (frag.endOfCandidates) await session.pc.addIceCandidate(null);
     res.writeHead(204).end();
+  }
+
+  /**
+   * RFC 9725 §4.3.2: the publisher restarted ICE. Apply its new credentials (and candidates) as a new offer,
+   * answer — which restarts our side — and return our new credentials and candidates as an sdpfrag.
+   */
+  private async restartIce(req: IncomingMessage, res: ServerResponse, session: Session, frag: SdpFragment): Promise<void> {
+    if (frag.icePwd === undefined) return this.reply(res, 400, 'an ICE restart needs a=ice-ufrag and a=ice-pwd');
+    const ifMatch = req.headers['if-match'];
+    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== session.etag) return this.reply(res, 412, 'ETag does not match');
+    const previous = session.pc.remoteDescription?.sdp ?? '';
+    const offer = previous
+      .replace(/a=ice-ufrag:[^\r\n]*/g, `a=ice-ufrag:${frag.iceUfrag}`)
+      .replace(/a=ice-pwd:[^\r\n]*/g, `a=ice-pwd:${frag.icePwd}`)
+      .replace(/a=(candidate:[^\r\n]*|end-of-candidates)\r\n/g, '');
+    try {
+      await session.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await session.pc.setLocalDescription();
+      for (const c of frag.candidates) await session.pc.addIceCandidate({ candidate: c });
+      if (frag.endOfCandidates) await session.pc.addIceCandidate(null);
+      await session.pc.waitForGatheringComplete(2000);
+    } catch (err) {
+      return this.reply(res, 400, `ICE restart failed: ${(err as Error).message}`);
+    }
+    session.etag = `"${randomBytes(6).toString('hex')}"`;
+    const answer = session.pc.localDescription?.sdp ?? '';
+    const lines = answer.split('\r\n');
+    const pick = (prefix: string): string[] => lines.filter((l) => l.startsWith(prefix));
+    const firstMedia = lines.find((l) => l.startsWith('m=')) ?? 'm=audio 9 UDP/TLS/RTP/SAVPF 0';
+    const body = [
+      ...pick('a=ice-ufrag:').slice(0, 1),
+      ...pick('a=ice-pwd:').slice(0, 1),
+      firstMedia,
+      ...pick('a=mid:').slice(0, 1),
+      ...pick('a=candidate:'),
+      'a=end-of-candidates',
+      '',
+    ].join('\r\n');
+    res.writeHead(200, { 'Content-Type': 'application/trickle-ice-sdpfrag', ETag: session.etag }).end(body);
   }
 
   private end(id: string, reason: string): RecordingSummary | undefined {

@@ -134,6 +134,7 @@ export class RTCPeerConnection extends EventTarget {
   oniceconnectionstatechange: ((e: Event) => void) | null = null;
   onicegatheringstatechange: ((e: Event) => void) | null = null;
   onsignalingstatechange: ((e: Event) => void) | null = null;
+  onnegotiationneeded: ((e: Event) => void) | null = null;
 
   constructor(private readonly config: RTCConfiguration = {}) {
     super();
@@ -325,9 +326,13 @@ export class RTCPeerConnection extends EventTarget {
     return buildStatsReport(this.requireCore(), (this.driver as Driver<PeerEvent>).now());
   }
 
+  /** New ICE credentials; fires `negotiationneeded` — the next offer carries them (an ICE restart). */
   restartIce(): void {
-    this.requireCore().iceAgent?.restart((this.driver as Driver<PeerEvent>).now());
+    if (!this.core || this.closedFlag) return;
+    this.driver?.act((c, now) => (c as PeerConnectionCore).restartIce(now));
+    this.fire('negotiationneeded', this.onnegotiationneeded);
   }
+
 
   close(): void {
     if (this.closedFlag) return;

@@ -351,6 +351,17 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     this.flushAgent(now);
   }
 
+  /**
+   * RFC 8445 §9 / RFC 9429 §4.1.18: new local ICE credentials and a fresh gathering; the next offer carries
+   * them, and media keeps flowing on the current pair until the restarted checks select one.
+   */
+  restartIce(now: Millis): void {
+    this.assertOpen();
+    if (!this.agent) return;
+    this.agent.restart(now);
+    this.flushAgent(now);
+  }
+
   /** A `.local` name resolved by the driver (answer to an `mdns-resolve` event). */
   resolveMdns(now: Millis, name: string, address: string | undefined): void {
     this.agent?.resolveMdns(now, name, address);
@@ -439,8 +450,9 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       sessionVersion: ++this.sessionVersion,
       sections,
       transport: {
-        iceUfrag: this.ufrag,
-        icePwd: this.pwd,
+        // The agent's current credentials: an ICE restart (ours, or the remote's new ufrag) replaces them.
+        iceUfrag: agent?.localParameters.usernameFragment ?? this.ufrag,
+        icePwd: agent?.localParameters.password ?? this.pwd,
         iceLite: false,
         fingerprints: [parseSdpFingerprint(this.localFingerprint)],
         setup,
