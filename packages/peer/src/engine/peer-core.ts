@@ -19,6 +19,7 @@ import {
   mediaDirection,
   mediaEndOfCandidates,
   parseSdp,
+  type SdpMedia,
   type SessionDescription,
   setupRole,
   writeSdp,
@@ -216,7 +217,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const offer = this.pendingRemoteOffer;
     if (this.signaling !== 'have-remote-offer' || !offer)
       throw new InvalidStateError(`createAnswer in ${this.signaling}`);
-    const remoteSetup = offer.media[0] ? setupRole(offer.media[0], offer) : undefined;
+    const offered = transportSection(offer);
+    const remoteSetup = offered ? setupRole(offered, offer) : undefined;
     const setup =
       remoteSetup === 'active'
         ? 'passive'
@@ -271,10 +273,12 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       });
       this.ensureAgent(
         now,
-        (this.remoteDescription && iceParameters(this.remoteDescription.media[0]!, this.remoteDescription)?.lite) ??
+        (this.remoteDescription &&
+          iceParameters(transportSection(this.remoteDescription)!, this.remoteDescription)?.lite) ??
           false,
       );
-      const ours = desc.media[0] ? setupRole(desc.media[0], desc) : undefined;
+      const oursSection = transportSection(desc);
+      const ours = oursSection ? setupRole(oursSection, desc) : undefined;
       this.dtlsRole = ours === 'active' ? 'client' : 'server';
       this.setSignaling('stable');
       this.announceTracks();
@@ -287,7 +291,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   setRemoteDescription(now: Millis, type: SdpType, sdp: string): void {
     this.assertOpen();
     const desc = parseSdp(sdp);
-    const first = desc.media[0];
+    const first = transportSection(desc);
     const ice = first ? iceParameters(first, desc) : undefined;
     if (!first || !ice) throw new InvalidArgumentError('remote description has no media section with ICE credentials');
     const fps = fingerprints(first, desc);
@@ -622,6 +626,14 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private assertOpen(): void {
     if (this.closed) throw new InvalidStateError('the peer connection is closed');
   }
+}
+
+/**
+ * The section that carries the BUNDLE transport's ICE/DTLS attributes: the first one not rejected (a rejected
+ * m-line has port 0 and may have no transport attributes at all, and may come first after renegotiation).
+ */
+function transportSection(desc: SessionDescription): SdpMedia | undefined {
+  return desc.media.find((m) => !isRejected(m)) ?? desc.media[0];
 }
 
 function parseSdpFingerprint(text: string): { algorithm: string; value: string } {
