@@ -103,6 +103,8 @@ export class NackGenerator {
         this.missing.set(s, { detectedAt: now, retries: 0, nextAt: now + this.reorderWaitMs });
       }
       this.lowest = seq;
+      // The same bound as for forward gaps: several backward fills can add up past it.
+      if (this.missing.size > this.maxMissing) this.dropOldest(this.missing.size - this.maxMissing);
       return;
     }
     if (seq <= this.highest) {

@@ -129,6 +129,12 @@ describe('NackGenerator (RFC 4585 §6.2.1)', () => {
     );
   });
 
+  it('keeps the missing-packet bound when packets older than the first one fill backwards (found by the property)', () => {
+    const g = new NackGenerator(ssrcs);
+    for (const seq of [1003, 3, 0]) g.handlePacket(0, seq);
+    expect(g.missingCount).toBeLessThanOrEqual(1000);
+  });
+
   it('property: arbitrary sequence numbers and times never throw', () => {
     fc.assert(
       fc.property(
