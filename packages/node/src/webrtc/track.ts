@@ -66,6 +66,9 @@ export class MediaStreamTrack extends EventTarget {
   private readonly frameQueues = new Set<EventQueue<EncodedFrame | IncompleteFrame>>();
   private packetizer: Packetizer | undefined;
   private packetizerCodec: string | undefined;
+  /** Received video: a keyframe since the last loss? Without one the receiver asks for it (PLI). */
+  private decodable = false;
+  private lastKeyframeRequestMs = Number.NEGATIVE_INFINITY;
 
   constructor(init: { kind: 'audio' | 'video'; id?: string }, remote = false) {
     super();
@@ -175,13 +178,27 @@ export class MediaStreamTrack extends EventTarget {
         const f: EncodedFrame = { codec, timestamp: e.frame.timestamp, data: e.frame.data, keyframe: e.frame.keyframe };
         if (e.frame.width !== undefined) f.width = e.frame.width;
         if (e.frame.height !== undefined) f.height = e.frame.height;
+        if (f.keyframe) this.decodable = true;
+        else if (!this.decodable) this.askForKeyframe(item.receivedAtMs);
         for (const q of this.frameQueues) q.push(f);
         this.dispatchEvent(new CustomEvent('frame', { detail: f }));
       } else {
         const f: IncompleteFrame = { codec, reason: e.reason, timestamp: e.timestamp };
+        this.decodable = false;
+        this.askForKeyframe(item.receivedAtMs);
         for (const q of this.frameQueues) q.push(f);
         this.dispatchEvent(new CustomEvent('incomplete-frame', { detail: f }));
       }
     }
+  }
+
+  /**
+   * A video stream that started without a keyframe, or lost a frame, cannot be decoded until the next
+   * keyframe: ask the sender for one (RFC 4585 §6.3.1 PLI), at most once a second, as a decoder would.
+   */
+  private askForKeyframe(nowMs: number): void {
+    if (this.kind !== 'video' || nowMs - this.lastKeyframeRequestMs < 1000) return;
+    this.lastKeyframeRequestMs = nowMs;
+    this.requestKeyframe();
   }
 }
