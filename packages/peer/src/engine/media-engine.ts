@@ -187,7 +187,7 @@ export class MediaEngine {
       const id = t.extensions.find((e) => e.uri === HDREXT.mid)?.id;
       if (id === undefined) continue;
       const ext = packet.extensions.find((e) => e.id === id);
-      if (ext) return new TextDecoder().decode(ext.data);
+      if (ext) return UTF8_DECODER.decode(ext.data);
     }
     return undefined;
   }
@@ -275,7 +275,7 @@ export class MediaEngine {
     t.sender.nextSequence = (sequenceNumber + 1) & 0xffff;
     const extensions: RtpHeaderExtension[] = [];
     const midId = t.extensions.find((e) => e.uri === HDREXT.mid)?.id;
-    if (midId !== undefined) extensions.push({ id: midId, data: new TextEncoder().encode(t.mid) });
+    if (midId !== undefined) extensions.push({ id: midId, data: midBytes(t.mid) });
     const absId = t.extensions.find((e) => e.uri === HDREXT.absSendTime)?.id;
     if (absId !== undefined) extensions.push({ id: absId, data: absSendTime(this.options.wallClockMs(now)) });
     const bytes = encodeRtpPacket({
@@ -343,6 +343,20 @@ export class MediaEngine {
     const mean = this.options.rtcpIntervalMs ?? 1000;
     return mean * (0.5 + this.options.jitter());
   }
+}
+
+const UTF8_DECODER = new TextDecoder();
+const UTF8_ENCODER = new TextEncoder();
+const MID_BYTES = new Map<string, Uint8Array>();
+
+/** The MID header extension value (RFC 8843 §15.2), encoded once per mid instead of once per packet. */
+function midBytes(mid: string): Uint8Array {
+  let bytes = MID_BYTES.get(mid);
+  if (!bytes) {
+    bytes = UTF8_ENCODER.encode(mid);
+    if (MID_BYTES.size < 1024) MID_BYTES.set(mid, bytes);
+  }
+  return bytes;
 }
 
 /** abs-send-time: 24-bit, 6.18 fixed-point seconds (webrtc.org abs-send-time). */
