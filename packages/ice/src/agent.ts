@@ -40,7 +40,7 @@ import { Checklist } from './checklist.js';
 import { Relays } from './relays.js';
 import { stateSteps } from './state.js';
 import { ConsentTracker } from './consent.js';
-import { type CandidatePair, describePair, type LocalCandidate, reportPair } from './pair.js';
+import { type CandidatePair, describePair, type LocalCandidate, receivesData, reportPair } from './pair.js';
 import {
   type Credentials,
   encodeCheckError,
@@ -731,14 +731,21 @@ export class IceAgent implements DatagramEndpoint<IceEvent> {
 
   // ---- application data ---------------------------------------------------------------------
 
+  /**
+   * RFC 8445 §12.2: be prepared to receive data before our own checks finish — the peer may send on a pair as soon
+   * as its check succeeded (§12.1), i.e. once we answered its authenticated check. So data is handed up from the
+   * selected pair and from any pair that either side validated; a source that never authenticated is dropped.
+   */
   private handleData(d: Datagram): void {
     const from = (p: CandidatePair | undefined): p is CandidatePair =>
       p !== undefined && sameAddress(p.local.base, d.local) && sameAddress(p.remoteAddress, d.remote);
-    const pair = from(this.selected)
-      ? this.selected
-      : this.checklist.pairs.find((p) => p.state === 'succeeded' && from(p));
+    const pair = from(this.selected) ? this.selected : this.checklist.pairs.find(from);
     if (!pair) {
       this.drops.add('data-unknown-source');
+      return;
+    }
+    if (pair !== this.selected && !receivesData(pair)) {
+      this.drops.add('data-unverified-pair');
       return;
     }
     pair.stats.packetsReceived++;

@@ -76,6 +76,15 @@ export function pairPriority(controlling: boolean, localPriority: number, remote
   return (min << 32n) + 2n * max + (g > d ? 1n : 0n);
 }
 
+/**
+ * Whether data arriving on this pair is handed up (RFC 8445 §12.2): our own check on it succeeded, or the peer
+ * sent us a valid check on it (an authenticated Binding request we answered, which is what makes the pair valid
+ * on the peer's side, §7.2.5.3.2, and lets it send data there, §12.1).
+ */
+export function receivesData(p: CandidatePair): boolean {
+  return p.state === 'succeeded' || p.stats.requestsReceived > 0;
+}
+
 /** The application's view of a pair. */
 export function describePair(p: CandidatePair): SelectedPair {
   return { local: p.local.candidate, remote: p.remote, localBase: p.local.base, remoteAddress: p.remoteAddress };

@@ -101,5 +101,5 @@ export type IceEvent =
   | { readonly type: 'role'; readonly controlling: boolean }
   /** A remote `.local` candidate needs a lookup; answer with `resolveMdns(now, name, address | undefined)`. */
   | { readonly type: 'mdns-resolve'; readonly name: string }
-  /** An application datagram (not STUN) received on a valid or selected pair. */
+  /** An application datagram (not STUN) from the selected pair or a pair either side validated (RFC 8445 §12.2). */
   | { readonly type: 'data'; readonly data: Uint8Array; readonly from: SocketAddress; readonly local: SocketAddress };

@@ -162,6 +162,31 @@ describe('IceAgent basics', () => {
     expect(a.send(Uint8Array.of(1))).toBe(false);
   });
 
+  it('hands up data from a pair once the peer sent a valid check on it, before its own check succeeded', () => {
+    const a = agent(false);
+    a.addRemoteCandidate(1, parseCandidate('candidate:1 1 udp 2122260223 198.51.100.20 6000 typ host'));
+    drain(a);
+    const media = Uint8Array.of(0x80, 1, 2, 3);
+    // A signalled candidate alone does not authenticate its address, nor does a check with a wrong password.
+    a.handleDatagram(10, { local: LOCAL, remote: PEER, data: media });
+    a.handleDatagram(11, { local: LOCAL, remote: PEER, data: check({ role: 'controlling', key: 'wrong' }) });
+    a.handleDatagram(12, { local: LOCAL, remote: PEER, data: media });
+    expect(drain(a).events.filter((e) => e.type === 'data')).toEqual([]);
+    expect(a.drops.get('data-unverified-pair')).toBe(2);
+    expect(a.drops.get('check-bad-integrity')).toBe(1);
+    // A valid check: answered, and data from that address now flows although our own check is only queued.
+    a.handleDatagram(20, { local: LOCAL, remote: PEER, data: check({ role: 'controlling' }) });
+    a.handleDatagram(21, { local: LOCAL, remote: PEER, data: media });
+    expect(a.pairs[0]?.state).not.toBe('succeeded');
+    expect(drain(a).events.filter((e) => e.type === 'data')).toEqual([
+      { type: 'data', data: media, from: PEER, local: LOCAL },
+    ]);
+    expect(a.pairs[0]?.stats.packetsReceived).toBe(1);
+    // Another port of the same peer never checked: still dropped.
+    a.handleDatagram(22, { local: LOCAL, remote: socketAddress(PEER.address, 6001), data: media });
+    expect(a.drops.get('data-unknown-source')).toBe(1);
+  });
+
   it('survives random datagrams (drops, never throws)', () => {
     const a = agent();
     fc.assert(

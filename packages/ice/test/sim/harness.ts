@@ -1,4 +1,4 @@
-import type { SocketAddress } from '@rtcwire/common';
+import type { DatagramEndpoint, SocketAddress } from '@rtcwire/common';
 import { socketAddress } from '@rtcwire/common';
 import type { Attachment, Host, LinkConfig, NatConfig } from '@rtcwire/netsim';
 import { Network, StunServer, TurnServer } from '@rtcwire/netsim';
@@ -24,6 +24,8 @@ export interface SideOptions {
   readonly noEndOfCandidates?: boolean;
   /** This side's mDNS resolver, answering `mdns-resolve` events after 5 ms. */
   readonly resolveMdns?: (name: string) => string | undefined;
+  /** Attach this endpoint instead of the bare agent (a wrapper that adds behaviour around it). */
+  readonly wrap?: (agent: IceAgent) => DatagramEndpoint<IceEvent>;
 }
 
 export interface Scenario {
@@ -101,8 +103,16 @@ export function twoAgents(s: Scenario) {
       net.schedule(now + d, () => to.endOfRemoteCandidates(net.now));
     }
   };
-  const attA = net.attach(A.host, A.agent, { addresses: [A.local], name: 'a', onEvent: signal(A.agent, B.agent, s.a) });
-  const attB = net.attach(B.host, B.agent, { addresses: [B.local], name: 'b', onEvent: signal(B.agent, A.agent, s.b) });
+  const attA = net.attach(A.host, s.a?.wrap?.(A.agent) ?? A.agent, {
+    addresses: [A.local],
+    name: 'a',
+    onEvent: signal(A.agent, B.agent, s.a),
+  });
+  const attB = net.attach(B.host, s.b?.wrap?.(B.agent) ?? B.agent, {
+    addresses: [B.local],
+    name: 'b',
+    onEvent: signal(B.agent, A.agent, s.b),
+  });
 
   const side = (x: typeof A, att: Attachment<IceEvent>): Side => ({
     agent: x.agent,
