@@ -15,9 +15,19 @@ export interface RetransmitterOptions {
   /** Age after which a packet is no longer resent (default 1000 ms). */
   readonly maxAgeMs?: number;
   /** RTX stream (RFC 4588) if negotiated; plain retransmission otherwise. */
-  readonly rtx?: { readonly ssrc: number; readonly payloadType: number; readonly initialSequenceNumber: number };
+  readonly rtx?: RtxStreamOptions;
   /** Initial round-trip estimate (default 100 ms). */
   readonly initialRttMs?: number;
+}
+
+/** The RTX stream a retransmission is wrapped in (RFC 4588 §4). */
+export interface RtxStreamOptions {
+  readonly ssrc: number;
+  /** RTX payload type for every media payload type (one codec). */
+  readonly payloadType?: number;
+  /** RTX payload type per media payload type (`a=fmtp:<rtx> apt=<media>`); wins over `payloadType`. */
+  readonly payloadTypes?: ReadonlyMap<number, number>;
+  readonly initialSequenceNumber: number;
 }
 
 interface Stored {
@@ -37,15 +47,25 @@ export class Retransmitter {
   private readonly history = new Map<number, Stored>();
   private readonly queue: RtpPacket[] = [];
   private rtxSequence: number;
+  private rtx: RtxStreamOptions | undefined;
   private rttMs: number;
   private readonly maxPackets: number;
   private readonly maxAge: number;
 
-  constructor(private readonly options: RetransmitterOptions = {}) {
+  constructor(options: RetransmitterOptions = {}) {
     this.maxPackets = options.maxPackets ?? 1024;
     this.maxAge = options.maxAgeMs ?? 1000;
+    this.rtx = options.rtx;
     this.rtxSequence = (options.rtx?.initialSequenceNumber ?? 0) & 0xffff;
     this.rttMs = options.initialRttMs ?? 100;
+  }
+
+  /**
+   * Change the RTX stream after a renegotiation (new payload types, or RTX added/removed); the RTX
+   * sequence numbers continue (RFC 4588 §8.3: the RTX stream is one RTP stream).
+   */
+  setRtx(rtx: RtxStreamOptions | undefined): void {
+    this.rtx = rtx;
   }
 
   setRoundTripTime(rttMs: number): void {
@@ -93,9 +113,11 @@ export class Retransmitter {
   }
 
   private wrap(packet: RtpPacket): RtpPacket {
-    const rtx = this.options.rtx;
-    if (!rtx) return packet;
-    const out = toRtxPacket(packet, rtx, this.rtxSequence);
+    const rtx = this.rtx;
+    const payloadType = rtx && (rtx.payloadTypes?.get(packet.payloadType) ?? rtx.payloadType);
+    // No RTX payload type for this codec: resend the packet as it was (RFC 4585 plain retransmission).
+    if (!rtx || payloadType === undefined) return packet;
+    const out = toRtxPacket(packet, { ssrc: rtx.ssrc, payloadType }, this.rtxSequence);
     this.rtxSequence = (this.rtxSequence + 1) & 0xffff;
     return out;
   }

@@ -11,6 +11,9 @@ export class SenderStatistics {
   octetsSent = 0;
   // remote-inbound-rtp
   roundTripTimeMs: number | undefined;
+  /** Sum of all RTT measurements (getStats `totalRoundTripTime`, in ms here) and their count. */
+  totalRoundTripTimeMs = 0;
+  roundTripTimeMeasurements = 0;
   fractionLost = 0;
   packetsLost = 0;
   /** Remote jitter in seconds. */
@@ -65,7 +68,11 @@ export class SenderStatistics {
     this.jitter = this.clockRate > 0 ? block.jitter / this.clockRate : 0;
     // RFC 3550 §6.4.1: RTT = A - LSR - DLSR in compact NTP.
     const rtt = roundTripTimeMs(ntpMiddle32(ntpFromUnixMs(unixMs)), block.lastSr, block.delaySinceLastSr);
-    if (rtt !== undefined) this.roundTripTimeMs = rtt;
+    if (rtt !== undefined) {
+      this.roundTripTimeMs = rtt;
+      this.totalRoundTripTimeMs += rtt;
+      this.roundTripTimeMeasurements++;
+    }
     return rtt;
   }
 }

@@ -12,6 +12,7 @@ import {
   PeerConnectionCore,
   type PeerConnectionState,
   type PeerEvent,
+  type RtpFeatures,
   type SignalingState,
   type Transceiver,
 } from '@rtcwire/peer';
@@ -55,6 +56,11 @@ export interface RTCConfiguration {
     mdns?: boolean;
     /** Codecs we accept and offer, in preference order (default: @rtcwire/peer's DEFAULT_*_CODECS). */
     codecs?: { audio?: readonly CodecCapability[]; video?: readonly CodecCapability[] };
+    /**
+     * Media-quality mechanisms (defaults: nack and twcc on, remb, pacer and jitter buffer off). Off means
+     * not negotiated, so e.g. `{ twcc: false }` leaves the remote sender without bandwidth feedback.
+     */
+    rtp?: RtpFeatures;
   };
 }
 
@@ -172,6 +178,7 @@ export class RTCPeerConnection extends EventTarget {
       relayOnly: this.config.iceTransportPolicy === 'relay',
       ...(rc.answerSetup ? { answerSetup: rc.answerSetup } : {}),
       ...(rc.codecs ? { codecs: rc.codecs } : {}),
+      ...(rc.rtp ? { rtp: rc.rtp } : {}),
       wallClockMs: (now) => now + wallOffset,
       logger: this.log,
     });
@@ -332,7 +339,6 @@ export class RTCPeerConnection extends EventTarget {
     this.driver?.act((c, now) => (c as PeerConnectionCore).restartIce(now));
     this.fire('negotiationneeded', this.onnegotiationneeded);
   }
-
 
   close(): void {
     if (this.closedFlag) return;

@@ -1,4 +1,4 @@
-import type { Transceiver } from '@rtcwire/peer';
+import { createSendStream, type Transceiver } from '@rtcwire/peer';
 import type { MediaStreamTrack, TrackSink } from './track.js';
 
 /** Access the connection gives its senders: send on a transceiver, ask the remote for a keyframe. */
@@ -210,14 +210,9 @@ export function standInTransceiver(
       trackId,
       nextSequence: 0,
       rtxSequence: 0,
-      packetsSent: 0,
-      bytesSent: 0,
-      lastRtpTimestamp: undefined,
-      lastSentMs: undefined,
-      retransmittedPacketsSent: 0,
-      remoteReport: undefined,
+      stream: createSendStream(kind, 0),
     },
-    receiver: { streams: new Map(), rtxSsrcs: new Map(), pliSent: 0, firSent: 0, nackSent: 0 },
+    receiver: { ssrcs: new Set(), streams: new Map(), rtxSsrcs: new Map() },
     codecs: [],
     extensions: [],
     mLineIndex: null,

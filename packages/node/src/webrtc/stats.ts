@@ -50,6 +50,10 @@ export function buildStatsReport(core: PeerConnectionCore, now: number): Map<str
       selected: p.selected,
       priority: Number(p.priority),
       ...p.stats,
+      // webrtc-stats §7.17: the send-side bandwidth estimate, on the pair media uses.
+      ...(p.selected && core.mediaEngine.availableOutgoingBitrate !== undefined
+        ? { availableOutgoingBitrate: core.mediaEngine.availableOutgoingBitrate }
+        : {}),
     });
   }
   add({
@@ -100,7 +104,8 @@ export function buildStatsReport(core: PeerConnectionCore, now: number): Map<str
       });
     }
     const codecId = t.codecs[0] ? `C${t.mid}_${t.codecs[0].payloadType}` : undefined;
-    for (const [ssrc, s] of t.receiver.streams) {
+    for (const [ssrc, stream] of t.receiver.streams) {
+      const s = stream.stats();
       if (s.packetsReceived === 0) continue;
       add({
         id: `IT${t.mid}_${ssrc}`,
@@ -113,14 +118,18 @@ export function buildStatsReport(core: PeerConnectionCore, now: number): Map<str
         ...(codecId ? { codecId } : {}),
         packetsReceived: s.packetsReceived,
         bytesReceived: s.bytesReceived,
-        packetsLost: s.cumulativeLost,
-        jitter: s.jitter / (t.codecs[0]?.clockRate ?? 90000),
-        pliCount: t.receiver.pliSent,
-        firCount: t.receiver.firSent,
-        nackCount: t.receiver.nackSent,
+        packetsLost: s.packetsLost,
+        packetsDuplicated: s.packetsDuplicated,
+        jitter: s.jitter,
+        retransmittedPacketsReceived: s.retransmittedPacketsReceived,
+        pliCount: s.pliCount,
+        firCount: s.firCount,
+        nackCount: s.nackCount,
       });
     }
-    if (t.sender.packetsSent > 0) {
+    const sent = t.sender.stream.stats();
+    const remote = t.sender.stream.statistics;
+    if (sent.packetsSent > 0) {
       add({
         id: `OT${t.mid}_${t.sender.ssrc}`,
         type: 'outbound-rtp',
@@ -130,14 +139,17 @@ export function buildStatsReport(core: PeerConnectionCore, now: number): Map<str
         mid: t.mid,
         transportId: 'T01',
         ...(codecId ? { codecId } : {}),
-        packetsSent: t.sender.packetsSent,
-        bytesSent: t.sender.bytesSent,
-        retransmittedPacketsSent: t.sender.retransmittedPacketsSent,
-        ...(t.sender.remoteReport ? { remoteId: `RI${t.mid}_${t.sender.ssrc}` } : {}),
+        packetsSent: sent.packetsSent,
+        bytesSent: sent.bytesSent,
+        retransmittedPacketsSent: sent.retransmittedPacketsSent,
+        retransmittedBytesSent: sent.retransmittedBytesSent,
+        nackCount: sent.nackCount,
+        pliCount: sent.pliCount,
+        firCount: sent.firCount,
+        ...(remote.reportsReceived > 0 ? { remoteId: `RI${t.mid}_${t.sender.ssrc}` } : {}),
       });
     }
-    const rr = t.sender.remoteReport;
-    if (rr) {
+    if (remote.reportsReceived > 0) {
       // webrtc-stats §8.8 RTCRemoteInboundRtpStreamStats: what the remote's RTCP report blocks say about us.
       add({
         id: `RI${t.mid}_${t.sender.ssrc}`,
@@ -148,13 +160,13 @@ export function buildStatsReport(core: PeerConnectionCore, now: number): Map<str
         transportId: 'T01',
         ...(codecId ? { codecId } : {}),
         localId: `OT${t.mid}_${t.sender.ssrc}`,
-        packetsLost: rr.packetsLost,
-        fractionLost: rr.fractionLost,
-        jitter: rr.jitter / (t.codecs[0]?.clockRate ?? 90000),
-        ...(rr.roundTripTimeMs !== undefined ? { roundTripTime: rr.roundTripTimeMs / 1000 } : {}),
-        totalRoundTripTime: rr.totalRoundTripTimeMs / 1000,
-        roundTripTimeMeasurements: rr.roundTripTimeMeasurements,
-        reportsReceived: rr.reportsReceived,
+        packetsLost: remote.packetsLost,
+        fractionLost: remote.fractionLost,
+        jitter: remote.jitter,
+        ...(remote.roundTripTimeMs !== undefined ? { roundTripTime: remote.roundTripTimeMs / 1000 } : {}),
+        totalRoundTripTime: remote.totalRoundTripTimeMs / 1000,
+        roundTripTimeMeasurements: remote.roundTripTimeMeasurements,
+        reportsReceived: remote.reportsReceived,
       });
     }
   }

@@ -1,4 +1,5 @@
 import type { RandomSource } from '@rtcwire/common';
+import { SendStream } from '@rtcwire/rtp-session';
 import {
   isRejected,
   mediaCodecs,
@@ -13,7 +14,6 @@ import {
 import type { MediaKind } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
 import { reverseDirection } from '../jsep/direction.js';
-import { ReceiveStatistics } from './receive-stats.js';
 import type { Transceiver } from './transceiver.js';
 
 /** A new transceiver with fresh SSRCs (RFC 3550 §8: random) and sequence numbers. */
@@ -25,6 +25,7 @@ export function createTransceiver(
   cname: string,
   init: { streamIds?: readonly string[]; trackId?: string } = {},
 ): Transceiver {
+  const ssrc = random.uint32() || 1;
   return {
     id,
     mid: null,
@@ -33,26 +34,29 @@ export function createTransceiver(
     currentDirection: null,
     stopped: false,
     sender: {
-      ssrc: random.uint32() || 1,
+      ssrc,
       rtxSsrc: random.uint32() || 2,
       cname,
       streamIds: [...(init.streamIds ?? [])],
       trackId: init.trackId ?? `${kind}-${id}`,
       nextSequence: random.uint32() & 0x7fff,
       rtxSequence: random.uint32() & 0x7fff,
-      packetsSent: 0,
-      bytesSent: 0,
-      lastRtpTimestamp: undefined,
-      lastSentMs: undefined,
-      retransmittedPacketsSent: 0,
-      remoteReport: undefined,
+      stream: createSendStream(kind, ssrc),
     },
-    receiver: { streams: new Map(), rtxSsrcs: new Map(), pliSent: 0, firSent: 0, nackSent: 0 },
+    receiver: { ssrcs: new Set(), streams: new Map(), rtxSsrcs: new Map() },
     codecs: [],
     extensions: [],
     mLineIndex: null,
     trackAnnounced: false,
   };
+}
+
+/**
+ * The send side of a transceiver's SSRC. Only video keeps a packet history for NACK: browsers do not
+ * negotiate NACK for audio. The RTX stream is attached once negotiated (`MediaEngine`).
+ */
+export function createSendStream(kind: MediaKind, ssrc: number): SendStream {
+  return new SendStream({ ssrc, clockRate: kind === 'audio' ? 48000 : 90000, nack: kind === 'video' });
 }
 
 /**
@@ -87,11 +91,7 @@ export function associateRemoteOffer(
 export function learnRemoteSsrcs(t: Transceiver, m: SdpMedia): void {
   const fid = mediaSsrcGroups(m).filter((g) => g.semantics === 'FID');
   const rtx = new Set(fid.map((g) => g.ssrcs[1]).filter((s): s is number => s !== undefined));
-  const clockRate = t.codecs[0]?.clockRate ?? (t.kind === 'audio' ? 48000 : 90000);
-  for (const { ssrc } of mediaSsrcs(m)) {
-    if (rtx.has(ssrc) || t.receiver.streams.has(ssrc)) continue;
-    t.receiver.streams.set(ssrc, new ReceiveStatistics(ssrc, clockRate));
-  }
+  for (const { ssrc } of mediaSsrcs(m)) if (!rtx.has(ssrc)) t.receiver.ssrcs.add(ssrc);
   for (const g of fid) {
     const [media, repair] = g.ssrcs;
     if (media !== undefined && repair !== undefined) t.receiver.rtxSsrcs.set(repair, media);

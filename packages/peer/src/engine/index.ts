@@ -1,9 +1,8 @@
+export { createSendStream } from './apply-description.js';
 export { classifyPacket, type PacketClass } from './demux.js';
 export { MediaEngine, type MediaEvent } from './media-engine.js';
-export { NackGenerator, type NackGeneratorOptions } from './nack-generator.js';
 export { PeerConnectionCore } from './peer-core.js';
-export { ReceiveStatistics } from './receive-stats.js';
-export { applyReportBlock, type RemoteReport } from './remote-report.js';
+export { type ResolvedRtpFeatures, type RtpFeatures, resolveRtpFeatures } from './rtp-features.js';
 export { SecureTransport, type SecureTransportEvent } from './secure-transport.js';
 export type { ReceiverState, SenderState, Transceiver } from './transceiver.js';
 export type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';

@@ -1,33 +1,27 @@
-import { DropCounters, isParseError, type Logger, type Millis } from '@rtcwire/common';
+import { DropCounters, earliest, isParseError, type Logger, type Millis } from '@rtcwire/common';
 import {
+  absSendTimeToMs,
   decodeRtcpPackets,
   decodeRtpPacket,
   encodeRtcpPackets,
-  encodeRtpPacket,
-  fromRtxPacket,
-  nackItemsFromSequences,
-  ntpFromUnixMs,
-  ntpMiddle32,
   ntpToUnixMs,
   type RtcpPacket,
-  type RtpHeaderExtension,
   type RtpPacket,
-  sequencesFromNackItems,
 } from '@rtcwire/rtp';
+import { ReceiveStream, RembGenerator, RtxReceiver, TwccFeedbackGenerator } from '@rtcwire/rtp-session';
 import { HDREXT } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
-import { receives, sends } from '../jsep/direction.js';
-import { NackGenerator } from './nack-generator.js';
-import { ReceiveStatistics } from './receive-stats.js';
-import { applyReportBlock } from './remote-report.js';
+import { MediaSender, type OutgoingRtp } from './media-sender.js';
+import { bySourceSsrc, extensionData, extensionId, routeRtp } from './media-routing.js';
+import { RtcpReporter } from './rtcp-report.js';
+import type { ResolvedRtpFeatures } from './rtp-features.js';
 import type { Transceiver } from './transceiver.js';
 
 /** What the media layer reports upward. */
 export type MediaEvent =
   | { type: 'rtp'; mid: string; packet: RtpPacket; codec: NegotiatedCodec; receivedAtMs: Millis }
   | { type: 'sender-report'; mid: string; ssrc: number; ntpUnixMs: number; rtpTimestamp: number }
-  | { type: 'keyframe-request'; mid: string; method: 'pli' | 'fir' }
-  | { type: 'nack'; mid: string; sequenceNumbers: number[] };
+  | { type: 'keyframe-request'; mid: string; method: 'pli' | 'fir' };
 
 export interface MediaEngineOptions {
   logger: Logger;
@@ -37,24 +31,43 @@ export interface MediaEngineOptions {
   rtcpIntervalMs?: number;
   /** Random in [0, 1) for the interval randomization. */
   jitter: () => number;
+  features: ResolvedRtpFeatures;
 }
 
 /**
  * RTP and RTCP for the transceivers of one BUNDLE group: routing received packets to transceivers
- * (RFC 8843 §9.2: SSRC, then MID header extension, then payload type), RTX unwrapping (RFC 4588),
- * numbering and extending sent packets, receiver statistics, and periodic SR/RR + SDES.
+ * (RFC 8843 §9.2), and the `@rtcwire/rtp-session` interceptors around them — RTX restoration and
+ * dedupe (RFC 4588), per-stream statistics, NACK and keyframe requests (RFC 4585, RFC 5104),
+ * transport-cc feedback or REMB, the NACK responder, TWCC bandwidth estimation, SR/RR + SDES + XR.
  */
 export class MediaEngine {
   readonly drops = new DropCounters();
   private readonly events: MediaEvent[] = [];
   private readonly outgoingRtcp: Uint8Array[] = [];
-  private readonly nackers = new Map<number, NackGenerator>();
+  private readonly sender: MediaSender;
+  private readonly reporter = new RtcpReporter();
+  private readonly rtxReceivers = new WeakMap<Transceiver, { codecs: NegotiatedCodec[]; rtx: RtxReceiver }>();
+  private twcc: TwccFeedbackGenerator | undefined;
+  private remb: RembGenerator | undefined;
+  private rttMs: number | undefined;
   private nextReportMs: Millis | undefined;
 
   constructor(
     private readonly transceivers: () => readonly Transceiver[],
     private readonly options: MediaEngineOptions,
-  ) {}
+  ) {
+    this.sender = new MediaSender({ wallClockMs: options.wallClockMs, pacer: options.features.pacer });
+  }
+
+  /** getStats `availableOutgoingBitrate` (bit/s) on the selected candidate pair, once known. */
+  get availableOutgoingBitrate(): number | undefined {
+    return this.sender.availableOutgoingBitrate;
+  }
+
+  /** The latest round-trip time (ms) from RTCP (SR/RR LSR/DLSR or XR DLRR). */
+  get roundTripTimeMs(): number | undefined {
+    return this.rttMs;
+  }
 
   pollEvent(): MediaEvent | undefined {
     return this.events.shift();
@@ -65,8 +78,16 @@ export class MediaEngine {
     return this.outgoingRtcp.shift();
   }
 
+  /** Plain RTP packets to protect and send (media, and retransmissions ahead of it). */
+  pollRtp(): Uint8Array | undefined {
+    return this.sender.poll();
+  }
+
   pollTimeout(): Millis | undefined {
-    return this.nextReportMs;
+    let at = earliest(this.nextReportMs, this.twcc?.pollTimeout(), this.remb?.pollTimeout(), this.sender.pollTimeout());
+    for (const t of this.transceivers())
+      for (const s of t.receiver.streams.values()) at = earliest(at, s.pollTimeout());
+    return at;
   }
 
   /** Start periodic reports once SRTP is up. */
@@ -75,10 +96,23 @@ export class MediaEngine {
   }
 
   handleTimeout(now: Millis): void {
-    if (this.nextReportMs === undefined || now < this.nextReportMs) return;
-    this.nextReportMs = now + this.interval();
-    const report = this.buildReport(now);
-    if (report) this.outgoingRtcp.push(report);
+    if (this.nextReportMs !== undefined && now >= this.nextReportMs) {
+      this.nextReportMs = now + this.interval();
+      const report = this.reporter.build(now, this.options.wallClockMs(now), this.transceivers());
+      if (report) this.outgoingRtcp.push(encodeRtcpPackets(report));
+    }
+    for (const t of this.transceivers()) {
+      for (const s of t.receiver.streams.values()) {
+        s.handleTimeout(now);
+        this.drainStream(t, s, now);
+      }
+    }
+    this.twcc?.handleTimeout(now);
+    for (let f = this.twcc?.pollFeedback(); f; f = this.twcc?.pollFeedback())
+      this.outgoingRtcp.push(encodeRtcpPackets([f]));
+    this.remb?.handleTimeout(now);
+    for (let r = this.remb?.pollRemb(); r; r = this.remb?.pollRemb()) this.outgoingRtcp.push(encodeRtcpPackets([r]));
+    this.sender.handleTimeout(now);
   }
 
   // ---- receive ----
@@ -92,104 +126,35 @@ export class MediaEngine {
       this.drops.add('rtp_parse_error');
       return;
     }
-    const t = this.route(packet);
+    const t = routeRtp(packet, this.transceivers());
     if (!t?.mid) {
       this.drops.add('rtp_unroutable');
       return;
     }
-    const primarySsrc = t.receiver.rtxSsrcs.get(packet.ssrc);
-    if (primarySsrc !== undefined) {
-      // RFC 4588 §4: RTX payload = OSN + original payload, on the codec's RTX payload type.
-      const codec = t.codecs.find((c) => c.rtxPayloadType === packet.payloadType);
-      if (!codec) {
-        this.drops.add('rtx_unknown_payload_type');
-        return;
-      }
-      try {
-        packet = fromRtxPacket(packet, { ssrc: primarySsrc, payloadType: codec.payloadType });
-      } catch (err) {
-        if (!isParseError(err)) throw err;
-        this.drops.add('rtx_parse_error');
-        return;
-      }
+    // Congestion-control feedback covers every packet that arrived, retransmissions and padding included.
+    this.recordArrival(now, t, packet, plain.byteLength);
+    const rtx = this.rtxFor(t);
+    if (rtx.isRtxPayloadType(packet.payloadType)) {
+      const media = t.receiver.rtxSsrcs.get(packet.ssrc);
+      if (media !== undefined) rtx.addStream(packet.ssrc, media);
     }
-    const codec = t.codecs.find((c) => c.payloadType === packet.payloadType);
+    const repairedRid = extensionData(packet, extensionId(t, HDREXT.repairedRid));
+    const result = rtx.handle(packet, repairedRid ? { repairedRid: UTF8_DECODER.decode(repairedRid) } : {});
+    if (result.kind === 'dropped') return; // counted by the RTX receiver (padding probes, unknown RTX SSRC)
+    const codec = t.codecs.find((c) => c.payloadType === result.packet.payloadType);
     if (!codec) {
       this.drops.add('rtp_unknown_payload_type');
       return;
     }
-    let stats = t.receiver.streams.get(packet.ssrc);
-    if (!stats) {
-      stats = new ReceiveStatistics(packet.ssrc, codec.clockRate);
-      t.receiver.streams.set(packet.ssrc, stats);
+    const stream = this.streamFor(t, result.packet.ssrc, codec);
+    if (result.kind === 'duplicate') {
+      stream.handleDuplicate();
+      return;
     }
-    // A retransmission (or a probe that repeats an old packet) is not a new arrival of the media stream:
-    // counting it would make the reported loss negative (libwebrtc keeps RTX statistics apart too).
-    if (primarySsrc === undefined) stats.handlePacket(now, packet.sequenceNumber, packet.timestamp, plain.byteLength);
-    this.requestMissing(now, t, codec, packet, primarySsrc !== undefined);
-    this.events.push({ type: 'rtp', mid: t.mid, packet, codec, receivedAtMs: now });
-  }
-
-  /** RFC 4585 §6.2.1 generic NACK for video gaps, when the codec negotiated `nack`. */
-  private requestMissing(
-    now: Millis,
-    t: Transceiver,
-    codec: NegotiatedCodec,
-    packet: RtpPacket,
-    viaRtx: boolean,
-  ): void {
-    if (t.kind !== 'video' || !codec.feedback.some((f) => f.type === 'nack' && !f.parameter)) return;
-    let generator = this.nackers.get(packet.ssrc);
-    if (!generator) {
-      generator = new NackGenerator();
-      this.nackers.set(packet.ssrc, generator);
-    }
-    const lost = generator.onPacket(now, packet.sequenceNumber, viaRtx);
-    if (lost.length === 0) return;
-    t.receiver.nackSent++;
-    this.outgoingRtcp.push(
-      encodeRtcpPackets([
-        { type: 'nack', senderSsrc: t.sender.ssrc, mediaSsrc: packet.ssrc, items: nackItemsFromSequences(lost) },
-      ]),
-    );
-  }
-
-  private route(packet: RtpPacket): Transceiver | undefined {
-    const all = this.transceivers();
-    for (const t of all) {
-      if (t.receiver.streams.has(packet.ssrc) || t.receiver.rtxSsrcs.has(packet.ssrc)) return t;
-    }
-    // RFC 8843 §9.2: learn an unknown SSRC from the MID header extension, else from a unique payload type.
-    const mid = this.readMid(packet, all);
-    const byMid = mid === undefined ? undefined : all.find((t) => t.mid === mid && !t.stopped);
-    const candidates = byMid
-      ? [byMid]
-      : all.filter(
-          (t) =>
-            !t.stopped &&
-            t.codecs.some((c) => c.payloadType === packet.payloadType || c.rtxPayloadType === packet.payloadType),
-        );
-    if (candidates.length !== 1) return undefined;
-    const t = candidates[0] as Transceiver;
-    if (!receives(t.currentDirection ?? 'inactive')) return undefined;
-    const rtxOf = t.codecs.find((c) => c.rtxPayloadType === packet.payloadType);
-    if (rtxOf) {
-      // An RTX stream before its media stream is known: pair it with the only media SSRC, if unique.
-      const media = [...t.receiver.streams.keys()];
-      if (media.length !== 1) return undefined;
-      t.receiver.rtxSsrcs.set(packet.ssrc, media[0] as number);
-    }
-    return t;
-  }
-
-  private readMid(packet: RtpPacket, all: readonly Transceiver[]): string | undefined {
-    for (const t of all) {
-      const id = t.extensions.find((e) => e.uri === HDREXT.mid)?.id;
-      if (id === undefined) continue;
-      const ext = packet.extensions.find((e) => e.id === id);
-      if (ext) return UTF8_DECODER.decode(ext.data);
-    }
-    return undefined;
+    stream.handlePacket(now, result.packet, plain.byteLength, result.retransmitted);
+    if (!stream.jitterBuffer)
+      this.events.push({ type: 'rtp', mid: t.mid, packet: result.packet, codec, receivedAtMs: now });
+    this.drainStream(t, stream, now);
   }
 
   handleRtcp(now: Millis, plain: Uint8Array): void {
@@ -201,23 +166,28 @@ export class MediaEngine {
       this.drops.add('rtcp_parse_error');
       return;
     }
-    for (const p of packets) this.handleRtcpPacket(now, p);
+    const wall = this.options.wallClockMs(now);
+    for (const p of packets) this.handleRtcpPacket(now, wall, p);
   }
 
-  private handleRtcpPacket(now: Millis, p: RtcpPacket): void {
-    if (p.type === 'sr' || p.type === 'rr') {
-      const arrival = ntpMiddle32(ntpFromUnixMs(this.options.wallClockMs(now)));
-      for (const block of p.reports) {
-        const t = this.bySenderSsrc(block.ssrc);
-        if (t) t.sender.remoteReport = applyReportBlock(t.sender.remoteReport, block, arrival, now);
-      }
+  private handleRtcpPacket(now: Millis, wall: number, p: RtcpPacket): void {
+    const all = this.transceivers();
+    // Our sent streams: report blocks (RTT, loss), NACK → retransmission, PLI/FIR → keyframe request.
+    for (const t of all) {
+      const stream = t.sender.stream;
+      if (!stream.handleRtcp(now, wall, p)) continue;
+      this.sender.retransmit(now, t);
+      for (let k = stream.pollKeyframeRequest(); k; k = stream.pollKeyframeRequest())
+        if (t.mid) this.events.push({ type: 'keyframe-request', mid: t.mid, method: k });
+      const rtt = stream.statistics.roundTripTimeMs;
+      if ((p.type === 'sr' || p.type === 'rr') && rtt !== undefined) this.setRoundTripTime(rtt);
     }
     switch (p.type) {
       case 'sr': {
-        const t = this.bySourceSsrc(p.ssrc);
-        const stats = t?.receiver.streams.get(p.ssrc);
-        if (!t?.mid || !stats) return;
-        stats.handleSenderReport(now, ntpMiddle32(p.ntpTimestamp));
+        const t = bySourceSsrc(all, p.ssrc);
+        const stream = t?.receiver.streams.get(p.ssrc);
+        if (!t?.mid || !stream) return;
+        stream.handleSenderReport(now, p);
         this.events.push({
           type: 'sender-report',
           mid: t.mid,
@@ -227,18 +197,15 @@ export class MediaEngine {
         });
         return;
       }
-      case 'pli':
-      case 'fir': {
-        const ssrcs = p.type === 'pli' ? [p.mediaSsrc] : p.entries.map((e) => e.ssrc);
-        for (const ssrc of ssrcs) {
-          const t = this.bySenderSsrc(ssrc);
-          if (t?.mid) this.events.push({ type: 'keyframe-request', mid: t.mid, method: p.type });
-        }
+      case 'twcc':
+        this.sender.handleTwccFeedback(now, p);
         return;
-      }
-      case 'nack': {
-        const t = this.bySenderSsrc(p.mediaSsrc);
-        if (t?.mid) this.events.push({ type: 'nack', mid: t.mid, sequenceNumbers: sequencesFromNackItems(p.items) });
+      case 'remb':
+        this.sender.handleRemb(p.bitrate);
+        return;
+      case 'xr': {
+        const rtt = this.reporter.handleExtendedReport(now, wall, p);
+        if (rtt !== undefined) this.setRoundTripTime(rtt);
         return;
       }
       default:
@@ -246,97 +213,100 @@ export class MediaEngine {
     }
   }
 
-  private bySourceSsrc(ssrc: number): Transceiver | undefined {
-    return this.transceivers().find((t) => t.receiver.streams.has(ssrc));
-  }
-
-  private bySenderSsrc(ssrc: number): Transceiver | undefined {
-    return this.transceivers().find((t) => t.sender.ssrc === ssrc);
+  /** A decoder needs a keyframe: PLI or FIR (as negotiated, rate limited) for each received video stream. */
+  requestKeyframe(now: Millis, t: Transceiver): boolean {
+    let requested = false;
+    for (const s of t.receiver.streams.values()) {
+      if (!s.keyframes) continue;
+      s.requestKeyframe(now);
+      this.drainStream(t, s, now);
+      requested = true;
+    }
+    return requested;
   }
 
   // ---- send ----
 
-  /**
-   * Number, extend and encode an RTP packet for transceiver `t`. `payloadType` defaults to the first
-   * negotiated codec; `sequenceNumber` to the sender's own counter. Returns undefined (and counts) when
-   * the transceiver may not send.
-   */
-  buildRtp(
-    now: Millis,
-    t: Transceiver,
-    p: { payload: Uint8Array; timestamp: number; marker: boolean; payloadType?: number; sequenceNumber?: number },
-  ): Uint8Array | undefined {
-    if (!t.mid || !sends(t.currentDirection ?? 'inactive') || t.codecs.length === 0) {
-      this.drops.add('send_not_negotiated');
-      return undefined;
-    }
-    const payloadType = p.payloadType ?? (t.codecs[0] as NegotiatedCodec).payloadType;
-    const sequenceNumber = p.sequenceNumber ?? t.sender.nextSequence;
-    t.sender.nextSequence = (sequenceNumber + 1) & 0xffff;
-    const extensions: RtpHeaderExtension[] = [];
-    const midId = t.extensions.find((e) => e.uri === HDREXT.mid)?.id;
-    if (midId !== undefined) extensions.push({ id: midId, data: midBytes(t.mid) });
-    const absId = t.extensions.find((e) => e.uri === HDREXT.absSendTime)?.id;
-    if (absId !== undefined) extensions.push({ id: absId, data: absSendTime(this.options.wallClockMs(now)) });
-    const bytes = encodeRtpPacket({
-      marker: p.marker,
-      payloadType,
-      sequenceNumber,
-      timestamp: p.timestamp >>> 0,
-      ssrc: t.sender.ssrc,
-      csrcs: [],
-      extensions,
-      payload: p.payload,
-      paddingLength: 0,
+  /** Number, extend and queue an RTP packet; false (counted) when the transceiver may not send. */
+  send(now: Millis, t: Transceiver, p: OutgoingRtp): boolean {
+    return this.sender.send(now, t, p);
+  }
+
+  get sendDrops(): DropCounters {
+    return this.sender.drops;
+  }
+
+  // ---- internals ----
+
+  private streamFor(t: Transceiver, ssrc: number, codec: NegotiatedCodec): ReceiveStream {
+    let stream = t.receiver.streams.get(ssrc);
+    if (stream) return stream;
+    const has = (type: string, parameter?: string): boolean =>
+      codec.feedback.some((f) => f.type === type && f.parameter === parameter);
+    const video = t.kind === 'video';
+    const { nack, jitterBufferMs } = this.options.features;
+    stream = new ReceiveStream({
+      ssrc,
+      senderSsrc: t.sender.ssrc,
+      clockRate: codec.clockRate,
+      nack: nack && has('nack'),
+      // RFC 4585 §6.3.1 PLI when `nack pli` was negotiated, else RFC 5104 FIR with `ccm fir`.
+      keyframes: !video
+        ? false
+        : has('nack', 'pli')
+          ? { method: 'pli' }
+          : has('ccm', 'fir')
+            ? { method: 'fir' }
+            : false,
+      ...(jitterBufferMs > 0 ? { jitterBuffer: { latencyMs: jitterBufferMs } } : {}),
     });
-    t.sender.packetsSent++;
-    t.sender.bytesSent += p.payload.byteLength;
-    t.sender.lastRtpTimestamp = p.timestamp >>> 0;
-    t.sender.lastSentMs = now;
-    return bytes;
+    if (this.rttMs !== undefined) stream.setRoundTripTime(this.rttMs);
+    t.receiver.streams.set(ssrc, stream);
+    t.receiver.ssrcs.add(ssrc);
+    return stream;
   }
 
-  /** A PLI (RFC 4585 §6.3.1) for the media the transceiver receives. */
-  buildPli(t: Transceiver): Uint8Array | undefined {
-    const mediaSsrc = t.receiver.streams.keys().next().value;
-    if (mediaSsrc === undefined) return undefined;
-    t.receiver.pliSent++;
-    return encodeRtcpPackets([{ type: 'pli', senderSsrc: t.sender.ssrc, mediaSsrc }]);
+  /** Feedback the stream produced (NACK, PLI, FIR) and, with a jitter buffer, the packets it released. */
+  private drainStream(t: Transceiver, s: ReceiveStream, now: Millis): void {
+    for (let p = s.pollRtcp(); p; p = s.pollRtcp()) this.outgoingRtcp.push(encodeRtcpPackets([p]));
+    if (!s.jitterBuffer || !t.mid) return;
+    for (let o = s.poll(); o; o = s.poll()) {
+      if (o.type !== 'packet') continue;
+      const codec = t.codecs.find((c) => c.payloadType === o.packet.payloadType);
+      if (codec) this.events.push({ type: 'rtp', mid: t.mid, packet: o.packet, codec, receivedAtMs: now });
+    }
   }
 
-  /** One compound report: SR (if we send) or RR, with a block per received stream, plus SDES CNAME. */
-  private buildReport(now: Millis): Uint8Array | undefined {
-    const all = this.transceivers().filter((t) => t.mid !== null && !t.stopped);
-    if (all.length === 0) return undefined;
-    const blocks = all.flatMap((t) => [...t.receiver.streams.values()].map((s) => s.reportBlock(now))).slice(0, 31);
-    const packets: RtcpPacket[] = [];
-    const senders = all.filter((t) => t.sender.lastSentMs !== undefined);
-    const wall = this.options.wallClockMs(now);
-    for (const [i, t] of senders.entries()) {
-      const codec = t.codecs[0];
-      const elapsed = now - (t.sender.lastSentMs as number);
-      const rtpTimestamp =
-        ((t.sender.lastRtpTimestamp as number) + Math.round((elapsed * (codec?.clockRate ?? 90000)) / 1000)) >>> 0;
-      packets.push({
-        type: 'sr',
-        ssrc: t.sender.ssrc,
-        ntpTimestamp: ntpFromUnixMs(wall),
-        rtpTimestamp,
-        packetCount: t.sender.packetsSent >>> 0,
-        octetCount: t.sender.bytesSent >>> 0,
-        reports: i === 0 ? blocks : [],
-        profileExtension: new Uint8Array(0),
-      });
+  /** RFC 4588 §8.6: RTX payload type → original payload type, rebuilt when a renegotiation changes the codecs. */
+  private rtxFor(t: Transceiver): RtxReceiver {
+    const cached = this.rtxReceivers.get(t);
+    if (cached && cached.codecs === t.codecs) return cached.rtx;
+    const payloadTypes = new Map<number, number>();
+    for (const c of t.codecs) if (c.rtxPayloadType !== undefined) payloadTypes.set(c.rtxPayloadType, c.payloadType);
+    const rtx = new RtxReceiver({ payloadTypes, ssrcs: t.receiver.rtxSsrcs });
+    this.rtxReceivers.set(t, { codecs: t.codecs, rtx });
+    return rtx;
+  }
+
+  /** Transport-cc feedback (every packet with the extension) or, without TWCC, the receive-side REMB estimate. */
+  private recordArrival(now: Millis, t: Transceiver, packet: RtpPacket, size: number): void {
+    const twcc = extensionData(packet, extensionId(t, HDREXT.transportCc));
+    if (twcc && twcc.length >= 2) {
+      this.twcc ??= new TwccFeedbackGenerator({ senderSsrc: t.sender.ssrc });
+      this.twcc.handlePacket(now, ((twcc[0] as number) << 8) | (twcc[1] as number), packet.ssrc);
+      return;
     }
-    const reporter = (all[0] as Transceiver).sender;
-    if (senders.length === 0) {
-      if (blocks.length === 0) return undefined;
-      packets.push({ type: 'rr', ssrc: reporter.ssrc, reports: blocks, profileExtension: new Uint8Array(0) });
-    }
-    // RFC 3550 §6.5.1: CNAME (SDES item type 1) for every SSRC we report from.
-    const ssrcs = [...new Set([reporter.ssrc, ...senders.map((t) => t.sender.ssrc)])];
-    packets.push({ type: 'sdes', chunks: ssrcs.map((ssrc) => ({ ssrc, items: [{ type: 1, text: reporter.cname }] })) });
-    return encodeRtcpPackets(packets);
+    if (!this.options.features.remb || !t.codecs.some((c) => c.feedback.some((f) => f.type === 'goog-remb'))) return;
+    const abs = extensionData(packet, extensionId(t, HDREXT.absSendTime));
+    if (!abs || abs.length < 3) return;
+    this.remb ??= new RembGenerator({ senderSsrc: t.sender.ssrc });
+    const value = ((abs[0] as number) << 16) | ((abs[1] as number) << 8) | (abs[2] as number);
+    this.remb.handlePacket(now, absSendTimeToMs(value), size, packet.ssrc);
+  }
+
+  private setRoundTripTime(rttMs: number): void {
+    this.rttMs = rttMs;
+    for (const t of this.transceivers()) for (const s of t.receiver.streams.values()) s.setRoundTripTime(rttMs);
   }
 
   private interval(): number {
@@ -346,21 +316,3 @@ export class MediaEngine {
 }
 
 const UTF8_DECODER = new TextDecoder();
-const UTF8_ENCODER = new TextEncoder();
-const MID_BYTES = new Map<string, Uint8Array>();
-
-/** The MID header extension value (RFC 8843 §15.2), encoded once per mid instead of once per packet. */
-function midBytes(mid: string): Uint8Array {
-  let bytes = MID_BYTES.get(mid);
-  if (!bytes) {
-    bytes = UTF8_ENCODER.encode(mid);
-    if (MID_BYTES.size < 1024) MID_BYTES.set(mid, bytes);
-  }
-  return bytes;
-}
-
-/** abs-send-time: 24-bit, 6.18 fixed-point seconds (webrtc.org abs-send-time). */
-function absSendTime(unixMs: number): Uint8Array {
-  const v = Math.round(((unixMs / 1000) % 64) * 2 ** 18) & 0xffffff;
-  return new Uint8Array([v >>> 16, (v >>> 8) & 0xff, v & 0xff]);
-}

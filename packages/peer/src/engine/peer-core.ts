@@ -35,6 +35,8 @@ import { buildDescription, type SectionPlan } from '../jsep/description.js';
 import { offerSection } from '../jsep/offer.js';
 import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAnswer } from './apply-description.js';
 import { MediaEngine } from './media-engine.js';
+import type { OutgoingRtp } from './media-sender.js';
+import { codecsWithFeatures, extensionsWithFeatures, resolveRtpFeatures } from './rtp-features.js';
 import { SecureTransport } from './secure-transport.js';
 import type { Transceiver } from './transceiver.js';
 import type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
@@ -75,12 +77,13 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
 
   constructor(private readonly options: PeerCoreOptions) {
     this.log = options.logger ?? silentLogger;
+    const features = resolveRtpFeatures(options.rtp);
     this.caps = {
       codecs: {
-        audio: options.codecs?.audio ?? DEFAULT_AUDIO_CODECS,
-        video: options.codecs?.video ?? DEFAULT_VIDEO_CODECS,
+        audio: codecsWithFeatures(options.codecs?.audio ?? DEFAULT_AUDIO_CODECS, features),
+        video: codecsWithFeatures(options.codecs?.video ?? DEFAULT_VIDEO_CODECS, features),
       },
-      extensions: options.headerExtensions ?? DEFAULT_HEADER_EXTENSIONS,
+      extensions: extensionsWithFeatures(options.headerExtensions ?? DEFAULT_HEADER_EXTENSIONS, features),
     };
     this.ufrag = randomIceString(options.random, 8);
     this.pwd = randomIceString(options.random, 24);
@@ -103,6 +106,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       logger: this.log,
       wallClockMs: options.wallClockMs,
       jitter: () => options.random.float(),
+      features,
     });
   }
 
@@ -375,23 +379,21 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   // ---- media ----
 
   /** Send one RTP packet on a transceiver; false when not (yet) possible (counted). */
-  sendRtp(
-    now: Millis,
-    transceiverId: number,
-    p: { payload: Uint8Array; timestamp: number; marker: boolean; payloadType?: number; sequenceNumber?: number },
-  ): boolean {
+  sendRtp(now: Millis, transceiverId: number, p: OutgoingRtp): boolean {
     const t = this.transceivers[transceiverId];
     if (!t) throw new InvalidArgumentError(`no transceiver ${transceiverId}`);
-    const bytes = this.media.buildRtp(now, t, p);
-    return bytes !== undefined && this.secure.sendRtp(bytes);
+    if (!this.secure.srtpSession) {
+      this.media.sendDrops.add('send_before_srtp');
+      return false;
+    }
+    return this.media.send(now, t, p);
   }
 
-  /** Ask the remote sender of a transceiver for a keyframe (RTCP PLI). */
-  requestKeyframe(_now: Millis, transceiverId: number): boolean {
+  /** Ask the remote sender of a transceiver for a keyframe (RTCP PLI, or FIR when only that was negotiated). */
+  requestKeyframe(now: Millis, transceiverId: number): boolean {
     const t = this.transceivers[transceiverId];
     if (!t) throw new InvalidArgumentError(`no transceiver ${transceiverId}`);
-    const pli = this.media.buildPli(t);
-    return pli !== undefined && this.secure.sendRtcp(pli);
+    return this.media.requestKeyframe(now, t);
   }
 
   close(): void {
@@ -425,6 +427,9 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       for (let d = this.secure.pollTransmit(); d; d = this.secure.pollTransmit()) this.agent.send(d);
       for (let r = this.media.pollRtcp(); r; r = this.media.pollRtcp()) {
         if (this.secure.sendRtcp(r)) this.agent.send(this.secure.pollTransmit() as Uint8Array);
+      }
+      for (let r = this.media.pollRtp(); r; r = this.media.pollRtp()) {
+        if (this.secure.sendRtp(r)) this.agent.send(this.secure.pollTransmit() as Uint8Array);
       }
     }
     return this.agent?.pollTransmit();

@@ -1,8 +1,7 @@
+import type { ReceiveStream, SendStream } from '@rtcwire/rtp-session';
 import type { Direction, Extmap } from '@rtcwire/sdp';
 import type { MediaKind } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
-import type { ReceiveStatistics } from './receive-stats.js';
-import type { RemoteReport } from './remote-report.js';
 
 /** Send-side state of one transceiver (one SSRC, plus its RTX SSRC). */
 export interface SenderState {
@@ -13,25 +12,22 @@ export interface SenderState {
   trackId: string;
   /** Next sequence number when the caller lets us number packets. */
   nextSequence: number;
-  rtxSequence: number;
-  packetsSent: number;
-  bytesSent: number;
-  /** For SR: the last RTP timestamp sent and when (ms), to extrapolate the RTP time of the report. */
-  lastRtpTimestamp: number | undefined;
-  lastSentMs: number | undefined;
-  retransmittedPacketsSent: number;
-  /** The remote's latest report about our SSRC (RTCP SR/RR report block), for remote-inbound-rtp. */
-  remoteReport: RemoteReport | undefined;
+  /** First sequence number of the RTX stream (RFC 4588 §8.3: random). */
+  readonly rtxSequence: number;
+  /**
+   * Packet history and NACK responder, SR statistics and what the remote's reports say about this
+   * SSRC (getStats outbound-rtp and remote-inbound-rtp).
+   */
+  readonly stream: SendStream;
 }
 
 export interface ReceiverState {
-  /** Media SSRCs learnt from SDP, MID or payload type, with their statistics. */
-  readonly streams: Map<number, ReceiveStatistics>;
+  /** Remote media SSRCs announced in SDP (a=ssrc) or learned from MID / payload type (RFC 8843 §9.2). */
+  readonly ssrcs: Set<number>;
+  /** Statistics, NACK and keyframe requests per remote media SSRC, from its first packet (getStats inbound-rtp). */
+  readonly streams: Map<number, ReceiveStream>;
   /** RTX SSRC → media SSRC (RFC 4588 §8.1 ssrc-group FID). */
   readonly rtxSsrcs: Map<number, number>;
-  pliSent: number;
-  firSent: number;
-  nackSent: number;
 }
 
 /** One transceiver as the engine keeps it (W3C RTCRtpTransceiver in spirit). */

@@ -4,6 +4,7 @@ import type { IceConnectionState, IceGatheringState, TurnServerConfig } from '@r
 import type { RtpPacket } from '@rtcwire/rtp';
 import type { CodecCapability, HeaderExtensionCapability, MediaKind } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
+import type { RtpFeatures } from './rtp-features.js';
 
 export type SignalingState = 'stable' | 'have-local-offer' | 'have-remote-offer' | 'closed';
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -26,6 +27,8 @@ export interface PeerCoreOptions {
   srtpProfiles?: readonly number[];
   codecs?: { audio?: readonly CodecCapability[]; video?: readonly CodecCapability[] };
   headerExtensions?: readonly HeaderExtensionCapability[];
+  /** NACK/RTX, TWCC, REMB, pacer, jitter buffer (`@rtcwire/rtp-session`); see `RtpFeatures` for defaults. */
+  rtp?: RtpFeatures;
   /** Unix ms for an engine time (for RTCP NTP timestamps); the node layer passes its wall clock offset. */
   wallClockMs: (now: Millis) => number;
   logger?: Logger;
@@ -45,5 +48,4 @@ export type PeerEvent =
   | { type: 'rtp'; transceiverId: number; mid: string; packet: RtpPacket; codec: NegotiatedCodec; receivedAtMs: Millis }
   | { type: 'sender-report'; transceiverId: number; mid: string; ssrc: number; ntpUnixMs: number; rtpTimestamp: number }
   | { type: 'keyframe-request'; transceiverId: number; mid: string; method: 'pli' | 'fir' }
-  | { type: 'nack'; transceiverId: number; mid: string; sequenceNumbers: number[] }
   | { type: 'mdns-resolve'; name: string };

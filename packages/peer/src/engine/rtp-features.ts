@@ -1,0 +1,52 @@
+import type { CodecCapability, HeaderExtensionCapability } from '../jsep/capabilities.js';
+import { HDREXT } from '../jsep/capabilities.js';
+
+/**
+ * The media-quality mechanisms of `@rtcwire/rtp-session` the peer negotiates and runs. Each one is
+ * switched off by not negotiating it, so the remote does not rely on it either.
+ */
+export interface RtpFeatures {
+  /** Generic NACK (RFC 4585 §6.2.1) both ways, with RTX (RFC 4588) when negotiated. Default true. */
+  nack?: boolean;
+  /** Transport-wide congestion control feedback (transport-cc extension + RTCP feedback). Default true. */
+  twcc?: boolean;
+  /** REMB (draft-alvestrand-rmcat-remb) from a receive-side estimate, for peers without TWCC. Default false. */
+  remb?: boolean;
+  /** Pace sent media at 2.5 × the bandwidth estimate instead of sending each frame as one burst. Default false. */
+  pacer?: boolean;
+  /** Reorder received packets for up to this many ms before delivery (0/absent: deliver on arrival). */
+  jitterBufferMs?: number;
+}
+
+export type ResolvedRtpFeatures = Required<RtpFeatures>;
+
+export function resolveRtpFeatures(f: RtpFeatures = {}): ResolvedRtpFeatures {
+  return {
+    nack: f.nack ?? true,
+    twcc: f.twcc ?? true,
+    remb: f.remb ?? false,
+    pacer: f.pacer ?? false,
+    jitterBufferMs: f.jitterBufferMs ?? 0,
+  };
+}
+
+/** Our codec capabilities with the rtcp-fb values of switched-off features removed. */
+export function codecsWithFeatures(codecs: readonly CodecCapability[], f: ResolvedRtpFeatures): CodecCapability[] {
+  return codecs.map((c) => ({
+    ...c,
+    feedback: c.feedback.filter(
+      (fb) =>
+        !(fb.type === 'nack' && fb.parameter === undefined && !f.nack) &&
+        !(fb.type === 'transport-cc' && !f.twcc) &&
+        !(fb.type === 'goog-remb' && !f.remb),
+    ),
+  }));
+}
+
+/** Our header extensions without transport-cc when TWCC is off (abs-send-time stays: REMB needs it). */
+export function extensionsWithFeatures(
+  extensions: readonly HeaderExtensionCapability[],
+  f: ResolvedRtpFeatures,
+): HeaderExtensionCapability[] {
+  return extensions.filter((e) => f.twcc || e.uri !== HDREXT.transportCc);
+}
