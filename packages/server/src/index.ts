@@ -1,4 +1,9 @@
 export { chooseRecordingCodecs } from './codec-choice.js';
-export { RecordingSession, type RecordingSessionOptions, type RecordingSummary } from './recording-session.js';
+export {
+  type NetworkCounters,
+  RecordingSession,
+  type RecordingSessionOptions,
+  type RecordingSummary,
+} from './recording-session.js';
 export { type SdpFragment, parseSdpFragment } from './sdpfrag.js';
 export { WhipServer, type WhipServerOptions } from './whip-server.js';

@@ -12,6 +12,17 @@ export interface RecordingSummary {
   tracks: Record<string, TrackCounters & { kind: string; codec: string }>;
   /** How tracks were placed in time, in order: the start, then any later move onto the sender clock. */
   sync: { method: 'sender-report' | 'arrival'; shiftsMs: Record<string, number> }[];
+  /** What the network did to each track (getStats inbound-rtp, sampled every 250 ms while recording). */
+  network: Record<string, NetworkCounters>;
+}
+
+/** webrtc-stats inbound-rtp counters of one received track. */
+export interface NetworkCounters {
+  packetsReceived: number;
+  packetsLost: number;
+  nackCount: number;
+  pliCount: number;
+  retransmittedPacketsReceived: number;
 }
 
 export interface RecordingSessionOptions {
@@ -33,9 +44,15 @@ export class RecordingSession {
   private readonly tracks = new Map<string, { track: MediaStreamTrack; kind: string; codec: string }>();
   private finished = false;
   private readonly sync: RecordingSummary['sync'] = [];
+  private network: RecordingSummary['network'] = {};
   private readonly timer: ReturnType<typeof setInterval>;
 
-  constructor(pc: RTCPeerConnection, directory: string, name: string, options: RecordingSessionOptions = {}) {
+  constructor(
+    private readonly pc: RTCPeerConnection,
+    directory: string,
+    name: string,
+    options: RecordingSessionOptions = {},
+  ) {
     const specs: RecorderTrack[] = [];
     for (const t of pc.getTransceivers()) {
       const codec = t.receiver.getParameters().codecs[0];
@@ -63,6 +80,7 @@ export class RecordingSession {
     this.timer = setInterval(() => {
       this.recorder.handleTimeout(performance.now());
       this.drain();
+      this.sampleNetwork();
     }, 250);
     this.timer.unref();
   }
@@ -78,7 +96,29 @@ export class RecordingSession {
       durationMs: this.recorder.durationMs,
       tracks,
       sync: structuredClone(this.sync),
+      network: structuredClone(this.network),
     };
+  }
+
+  private sampleNetwork(): void {
+    this.pc.getStats().then(
+      (report) => {
+        const network: RecordingSummary['network'] = {};
+        for (const s of report.values()) {
+          if (s.type !== 'inbound-rtp' || typeof s.mid !== 'string' || !this.tracks.has(s.mid)) continue;
+          const n = (k: string): number => (typeof s[k] === 'number' ? (s[k] as number) : 0);
+          network[s.mid] = {
+            packetsReceived: n('packetsReceived'),
+            packetsLost: n('packetsLost'),
+            nackCount: n('nackCount'),
+            pliCount: n('pliCount'),
+            retransmittedPacketsReceived: n('retransmittedPacketsReceived'),
+          };
+        }
+        if (!this.finished) this.network = network;
+      },
+      () => undefined, // closed meanwhile: keep the last sample
+    );
   }
 
   /** Write the closing bytes (Cues, Duration, sizes) and close the file. */

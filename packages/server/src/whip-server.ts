@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger } from '@rtcwire/common';
 import { type RTCIceServer, RTCPeerConnection } from '@rtcwire/node';
 import { parseSdp } from '@rtcwire/sdp';
+import type { RtpFeatures } from '@rtcwire/peer';
 import { chooseRecordingCodecs } from './codec-choice.js';
 import { PUBLISHER_PAGE } from './publisher-page.js';
 import { RecordingSession, type RecordingSummary } from './recording-session.js';
@@ -36,6 +37,8 @@ export interface WhipServerOptions {
    * by arrival time instead (default: the Recorder's 2500 ms; 0 starts on arrival times at once).
    */
   syncWaitMs?: number;
+  /** NACK/RTX, TWCC, REMB… of each session's peer connection (default: NACK and TWCC on). */
+  rtp?: RtpFeatures;
   onSessionStart?: (s: { id: string; file: string }) => void;
   onSessionEnd?: (s: { id: string; reason: string; summary: RecordingSummary }) => void;
 }
@@ -136,7 +139,11 @@ export class WhipServer {
       return this.reply(res, 400, 'the offer has no audio or video codec we can record');
     const pc = new RTCPeerConnection({
       iceServers: this.options.iceServers ?? [],
-      rtcwire: { codecs, ...(this.options.addresses ? { addresses: this.options.addresses } : {}) },
+      rtcwire: {
+        codecs,
+        ...(this.options.addresses ? { addresses: this.options.addresses } : {}),
+        ...(this.options.rtp ? { rtp: this.options.rtp } : {}),
+      },
     });
     let recording: RecordingSession;
     const id = randomBytes(8).toString('hex');
@@ -186,10 +193,16 @@ export class WhipServer {
    * RFC 9725 §4.3.2: the publisher restarted ICE. Apply its new credentials (and candidates) as a new offer,
    * answer — which restarts our side — and return our new credentials and candidates as an sdpfrag.
    */
-  private async restartIce(req: IncomingMessage, res: ServerResponse, session: Session, frag: SdpFragment): Promise<void> {
+  private async restartIce(
+    req: IncomingMessage,
+    res: ServerResponse,
+    session: Session,
+    frag: SdpFragment,
+  ): Promise<void> {
     if (frag.icePwd === undefined) return this.reply(res, 400, 'an ICE restart needs a=ice-ufrag and a=ice-pwd');
     const ifMatch = req.headers['if-match'];
-    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== session.etag) return this.reply(res, 412, 'ETag does not match');
+    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== session.etag)
+      return this.reply(res, 412, 'ETag does not match');
     const previous = session.pc.remoteDescription?.sdp ?? '';
     const offer = previous
       .replace(/a=ice-ufrag:[^\r\n]*/g, `a=ice-ufrag:${frag.iceUfrag}`)
