@@ -138,8 +138,7 @@ export class MediaEngine {
       const media = t.receiver.rtxSsrcs.get(packet.ssrc);
       if (media !== undefined) rtx.addStream(packet.ssrc, media);
     }
-    const repairedRid = extensionData(packet, extensionId(t, HDREXT.repairedRid));
-    const result = rtx.handle(packet, repairedRid ? { repairedRid: UTF8_DECODER.decode(repairedRid) } : {});
+    const result = rtx.handle(packet, this.streamIds(t, packet));
     if (result.kind === 'dropped') return; // counted by the RTX receiver (padding probes, unknown RTX SSRC)
     const codec = t.codecs.find((c) => c.payloadType === result.packet.payloadType);
     if (!codec) {
@@ -304,6 +303,17 @@ export class MediaEngine {
     this.remb.handlePacket(now, absSendTimeToMs(value), size, packet.ssrc);
   }
 
+  /** RFC 8852 rid / repaired-rid, so RTX of a simulcast layer without signalled SSRCs finds its media stream. */
+  private streamIds(t: Transceiver, packet: RtpPacket): { rid?: string; repairedRid?: string } {
+    const rid = extensionData(packet, extensionId(t, HDREXT.rid));
+    const repaired = extensionData(packet, extensionId(t, HDREXT.repairedRid));
+    if (!rid && !repaired) return NO_IDS;
+    return {
+      ...(rid ? { rid: UTF8_DECODER.decode(rid) } : {}),
+      ...(repaired ? { repairedRid: UTF8_DECODER.decode(repaired) } : {}),
+    };
+  }
+
   private setRoundTripTime(rttMs: number): void {
     this.rttMs = rttMs;
     for (const t of this.transceivers()) for (const s of t.receiver.streams.values()) s.setRoundTripTime(rttMs);
@@ -316,3 +326,4 @@ export class MediaEngine {
 }
 
 const UTF8_DECODER = new TextDecoder();
+const NO_IDS = {};
