@@ -3,16 +3,11 @@
  * against OpenSSL and against itself: the JSON line, exit codes and the one-line failure cause.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type IssuedPem, OpensslPki } from '@rtcwire/interop-openssl';
 import { cliSpawnArgs } from './harness/cli.js';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  OpensslCertificates,
-  type OpensslProcess,
-  type PemFiles,
-  startOpensslClient,
-  startOpensslServer,
-} from './harness/openssl.js';
+import { type OpensslProcess, startOpensslClient, startOpensslServer } from './harness/openssl.js';
 import { freePort } from './harness/ports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -66,22 +61,22 @@ function rtcwire(args: string[]): CliRun {
   return run;
 }
 
-let certs: OpensslCertificates;
-let serverSelf: PemFiles;
-let rootCa: PemFiles;
-let inter: PemFiles;
-let serverLeaf: PemFiles;
-let clientLeaf: PemFiles;
-let strangerLeaf: PemFiles;
+let certs: OpensslPki;
+let serverSelf: IssuedPem;
+let rootCa: IssuedPem;
+let inter: IssuedPem;
+let serverLeaf: IssuedPem;
+let clientLeaf: IssuedPem;
+let strangerLeaf: IssuedPem;
 
 beforeAll(() => {
-  certs = new OpensslCertificates();
-  serverSelf = certs.selfSigned('cli-server', 'ec');
-  rootCa = certs.selfSigned('CLI Root', 'ec', true);
-  inter = certs.issue('CLI Intermediate', rootCa, 'ec', true);
-  serverLeaf = certs.issue('cli-server.test', inter, 'ec');
-  clientLeaf = certs.issue('cli-client.test', inter, 'ec');
-  strangerLeaf = certs.selfSigned('stranger', 'ec');
+  certs = new OpensslPki('ec');
+  serverSelf = certs.selfSigned('cli-server', { ca: false });
+  rootCa = certs.selfSigned('CLI Root', { ca: true });
+  inter = certs.intermediate('CLI Intermediate', rootCa);
+  serverLeaf = certs.leaf('cli-server.test', inter);
+  clientLeaf = certs.leaf('cli-client.test', inter);
+  strangerLeaf = certs.selfSigned('stranger', { ca: false });
 });
 afterAll(() => certs.dispose());
 afterEach(async () => {

@@ -17,14 +17,13 @@ import {
   loadPemCredential,
   SRTP_PROFILES,
 } from '@rtcwire/dtls';
+import { type IssuedPem, OpensslPki } from '@rtcwire/interop-openssl';
 import { connectDtls, DtlsListener, type DtlsSession } from '@rtcwire/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   OPENSSL_CIPHER_NAMES,
-  OpensslCertificates,
   type OpensslDtlsOptions,
   type OpensslProcess,
-  type PemFiles,
   SRTP_KEYING_LENGTH,
   startOpensslClient,
   startOpensslServer,
@@ -34,29 +33,29 @@ const PROFILES = ['SRTP_AES128_CM_SHA1_80', 'SRTP_AES128_CM_SHA1_32', 'SRTP_AEAD
 const profileId = (name: string) => SRTP_PROFILES.find((p) => p.name === name)?.id as number;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
 
-let certs: OpensslCertificates;
-let ecSelf: PemFiles;
-let rsaSelf: PemFiles;
-let root: PemFiles;
-let inter: PemFiles;
-let serverLeaf: PemFiles;
-let clientLeaf: PemFiles;
-let strangerRoot: PemFiles;
-let strangerLeaf: PemFiles;
+let certs: OpensslPki;
+let ecSelf: IssuedPem;
+let rsaSelf: IssuedPem;
+let root: IssuedPem;
+let inter: IssuedPem;
+let serverLeaf: IssuedPem;
+let clientLeaf: IssuedPem;
+let strangerRoot: IssuedPem;
+let strangerLeaf: IssuedPem;
 
 const running: OpensslProcess[] = [];
 const closers: (() => Promise<void>)[] = [];
 
 beforeAll(() => {
-  certs = new OpensslCertificates();
-  ecSelf = certs.selfSigned('ec-self', 'ec');
-  rsaSelf = certs.selfSigned('rsa-self', 'rsa');
-  root = certs.selfSigned('Test Root CA', 'ec', true);
-  inter = certs.issue('Test Intermediate CA', root, 'ec', true);
-  serverLeaf = certs.issue('server.test', inter, 'ec');
-  clientLeaf = certs.issue('client.test', inter, 'rsa');
-  strangerRoot = certs.selfSigned('Stranger Root', 'ec', true);
-  strangerLeaf = certs.issue('stranger.test', strangerRoot, 'ec');
+  certs = new OpensslPki('ec');
+  ecSelf = certs.selfSigned('ec-self', { ca: false });
+  rsaSelf = certs.selfSigned('rsa-self', { ca: false, keyKind: 'rsa' });
+  root = certs.selfSigned('Test Root CA', { ca: true });
+  inter = certs.intermediate('Test Intermediate CA', root);
+  serverLeaf = certs.leaf('server.test', inter);
+  clientLeaf = certs.leaf('client.test', inter, { keyKind: 'rsa' });
+  strangerRoot = certs.selfSigned('Stranger Root', { ca: true });
+  strangerLeaf = certs.leaf('stranger.test', strangerRoot);
 });
 afterAll(() => certs.dispose());
 afterEach(async () => {
@@ -196,7 +195,7 @@ describe('openssl s_client → rtcwire server', () => {
 });
 
 describe('PKI: root → intermediate → leaf, mutual authentication', () => {
-  const chainOf = (leaf: PemFiles) => loadPemCredential(leaf.cert + inter.cert, leaf.key);
+  const chainOf = (leaf: IssuedPem) => loadPemCredential(leaf.cert + inter.cert, leaf.key);
 
   it('rtcwire client ↔ openssl server (-Verify, -cert_chain): both chains verify', async () => {
     const server = await opensslServer({

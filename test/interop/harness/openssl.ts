@@ -1,7 +1,5 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { freePort } from './ports.js';
 
 /**
@@ -197,110 +195,6 @@ export const SRTP_KEYING_LENGTH: Readonly<Record<string, number>> = {
   SRTP_AEAD_AES_128_GCM: 56,
   SRTP_AEAD_AES_256_GCM: 88,
 };
-
-/** PEM files on disk: paths plus contents. */
-export interface PemFiles {
-  readonly certPath: string;
-  readonly keyPath: string;
-  readonly cert: string;
-  readonly key: string;
-}
-
-/**
- * Certificates made with the `openssl` CLI in a temporary directory (PEERS.md recipe):
- * self-signed leaves, a root CA, intermediates and leaves signed by them.
- */
-export class OpensslCertificates {
-  readonly dir = mkdtempSync(join(tmpdir(), 'rtcwire-openssl-certs-'));
-  private serial = 1;
-
-  private run(args: string[]): void {
-    execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  }
-
-  private newKey(name: string, kind: 'ec' | 'rsa'): string {
-    const keyPath = join(this.dir, `${name}.key`);
-    const opt =
-      kind === 'ec'
-        ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1']
-        : ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
-    this.run(['genpkey', ...opt, '-out', keyPath]);
-    return keyPath;
-  }
-
-  private files(name: string): PemFiles {
-    const certPath = join(this.dir, `${name}.crt`);
-    const keyPath = join(this.dir, `${name}.key`);
-    return { certPath, keyPath, cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
-  }
-
-  /** Self-signed: a CA when `ca`, else an end-entity certificate. */
-  selfSigned(name: string, kind: 'ec' | 'rsa' = 'ec', ca = false): PemFiles {
-    const keyPath = this.newKey(name, kind);
-    const ext = ca
-      ? ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']
-      : [
-          'basicConstraints=critical,CA:FALSE',
-          'keyUsage=critical,digitalSignature',
-          'extendedKeyUsage=serverAuth,clientAuth',
-        ];
-    this.run([
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      keyPath,
-      '-out',
-      join(this.dir, `${name}.crt`),
-      '-days',
-      '30',
-      '-subj',
-      `/CN=${name}`,
-      ...ext.flatMap((e) => ['-addext', e]),
-    ]);
-    return this.files(name);
-  }
-
-  /** Signed by `issuer`: an intermediate CA when `ca`, else a leaf for serverAuth+clientAuth. */
-  issue(name: string, issuer: PemFiles, kind: 'ec' | 'rsa' = 'ec', ca = false): PemFiles {
-    const keyPath = this.newKey(name, kind);
-    const csr = join(this.dir, `${name}.csr`);
-    const extFile = join(this.dir, `${name}.ext`);
-    const ext = ca
-      ? ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']
-      : [
-          'basicConstraints=critical,CA:FALSE',
-          'keyUsage=critical,digitalSignature',
-          'extendedKeyUsage=serverAuth,clientAuth',
-        ];
-    writeFileSync(extFile, `${[...ext, 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid'].join('\n')}\n`);
-    this.run(['req', '-new', '-key', keyPath, '-out', csr, '-subj', `/CN=${name}`]);
-    this.run([
-      'x509',
-      '-req',
-      '-in',
-      csr,
-      '-CA',
-      issuer.certPath,
-      '-CAkey',
-      issuer.keyPath,
-      '-set_serial',
-      String(this.serial++),
-      '-days',
-      '30',
-      '-sha256',
-      '-extfile',
-      extFile,
-      '-out',
-      join(this.dir, `${name}.crt`),
-    ]);
-    return this.files(name);
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 /** OpenSSL's names for the suites rtcwire implements. */
 export const OPENSSL_CIPHER_NAMES: Readonly<Record<string, string>> = {

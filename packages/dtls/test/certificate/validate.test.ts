@@ -1,3 +1,4 @@
+import { type IssuedPem, type KeyKind, OpensslPki } from '@rtcwire/interop-openssl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertDescription } from '../../src/alert.js';
 import {
@@ -8,7 +9,6 @@ import {
   parsePemCertificates,
 } from '../../src/certificate/index.js';
 import type { PeerVerifier } from '../../src/types.js';
-import { type IssuedPem, type KeyKind, OpensslPki } from './openssl-pki.js';
 
 const DAY = 86_400_000;
 const der = (...pems: IssuedPem[]) => pems.flatMap((p) => parsePemCertificates(p.cert));
