@@ -58,7 +58,11 @@ export class NackGenerator {
   private keyframeNeeded = false;
   private rttMs: number;
   private readonly reorderSamples: number[] = [];
+  /** The same samples kept in ascending order (binary insertion: no sort per packet). */
+  private readonly sortedReorderSamples: number[] = [];
   private reorderWaitMs: number;
+  /** New samples since `reorderWaitMs` was computed: the percentile is recomputed when a gap needs it. */
+  private reorderStale = false;
   private readonly maxRetries: number;
   private readonly maxAgeMs: number;
   private readonly maxMissing: number;
@@ -86,7 +90,7 @@ export class NackGenerator {
 
   /** The current wait before a gap is first NACKed. */
   get reorderWait(): number {
-    return this.reorderWaitMs;
+    return this.currentReorderWait();
   }
 
   handlePacket(now: number, sequenceNumber: number, info: NackPacketInfo = {}): void {
@@ -99,8 +103,9 @@ export class NackGenerator {
     if (seq < this.lowest) {
       // Reordered before the first packet seen: everything between was not received either.
       if (this.lowest - seq > this.maxMissing) return;
+      const wait = this.currentReorderWait();
       for (let s = seq + 1; s < this.lowest; s++) {
-        this.missing.set(s, { detectedAt: now, retries: 0, nextAt: now + this.reorderWaitMs });
+        this.missing.set(s, { detectedAt: now, retries: 0, nextAt: now + wait });
       }
       this.lowest = seq;
       // The same bound as for forward gaps: several backward fills can add up past it.
@@ -121,9 +126,10 @@ export class NackGenerator {
       // A jump too large to repair by retransmission (RFC 4585 §3.5.3 leaves this to the receiver).
       this.giveUp(this.missing.size + gap);
       this.missing.clear();
-    } else {
+    } else if (gap > 0) {
+      const wait = this.currentReorderWait();
       for (let s = this.highest + 1; s < seq; s++) {
-        this.missing.set(s, { detectedAt: now, retries: 0, nextAt: now + this.reorderWaitMs });
+        this.missing.set(s, { detectedAt: now, retries: 0, nextAt: now + wait });
       }
       if (this.missing.size > this.maxMissing) this.dropOldest(this.missing.size - this.maxMissing);
     }
@@ -187,10 +193,40 @@ export class NackGenerator {
   }
 
   private observeReorder(delayMs: number): void {
-    this.reorderSamples.push(Math.max(0, delayMs));
-    if (this.reorderSamples.length > REORDER_SAMPLES) this.reorderSamples.shift();
-    const sorted = [...this.reorderSamples].sort((a, b) => a - b);
-    const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] as number;
-    this.reorderWaitMs = Math.min(this.maxWait, Math.max(this.minWait, p95 + 5));
+    const sample = Math.max(0, delayMs);
+    this.reorderSamples.push(sample);
+    insertSorted(this.sortedReorderSamples, sample);
+    if (this.reorderSamples.length > REORDER_SAMPLES) {
+      const evicted = this.reorderSamples.shift() as number;
+      this.sortedReorderSamples.splice(lowerBound(this.sortedReorderSamples, evicted), 1);
+    }
+    this.reorderStale = true;
   }
+
+  /** 95th percentile of recent reorder delays + 5 ms, clamped (computed when a gap opens, not per late packet). */
+  private currentReorderWait(): number {
+    if (this.reorderStale) {
+      this.reorderStale = false;
+      const sorted = this.sortedReorderSamples;
+      const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] as number;
+      this.reorderWaitMs = Math.min(this.maxWait, Math.max(this.minWait, p95 + 5));
+    }
+    return this.reorderWaitMs;
+  }
+}
+
+/** First index in ascending `a` whose value is ≥ `v`. */
+function lowerBound(a: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function insertSorted(a: number[], v: number): void {
+  a.splice(lowerBound(a, v), 0, v);
 }
