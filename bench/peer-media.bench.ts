@@ -23,6 +23,9 @@
  * next untimed `setup`, late by up to that much, which consent freshness (5 s checks, 30 s expiry)
  * tolerates. Every bench checks that b delivered every packet a sent (exactly once).
  */
+
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   type Datagram,
   type RandomSource,
@@ -33,14 +36,35 @@ import {
 } from '@rtcwire/common';
 import { type GeneratedCertificate, generateCertificate } from '@rtcwire/dtls';
 import { PeerConnectionCore, type PeerEvent } from '@rtcwire/peer';
-import { type Contender, compare, report } from './lib/measure.js';
+import { keyingMaterialLength, SRTP_PROFILES } from '@rtcwire/srtp';
+import {
+  isMedia,
+  isRtcp,
+  MediaStreamTrack,
+  parseMessage,
+  RTCRtpCodecParameters,
+  RTCRtpReceiver,
+  RTCRtpSender,
+  RtcpPacketConverter,
+  RtpHeader,
+  RtpPacket,
+  RtpRouter,
+  SrtcpSession,
+  SrtpSession,
+  Event as WeriftEvent,
+} from 'werift';
+import { type Contender, clockName, compare, median, report } from './lib/measure.js';
 
 const ONE_WAY_MS = 20;
 const PAYLOAD = new Uint8Array(1200).fill(0xab);
-/** Packets per split round: ~2 s of video at ~310 packets/s. */
+/** Packets per pair and split round: ~2 s of video at ~310 packets/s. */
 const ROUND_PACKETS = 620;
-const ROUNDS = 21;
+/** Independent pairs in the split benches (a server's view), so a round lasts long enough to time. */
+const PAIRS = 4;
+const ROUNDS = 15;
 const WARMUP = 4;
+/** The loop benches have no such limit: ~10 s of video a round. */
+const LOOP_ROUND_PACKETS = 3100;
 let sink = 0;
 
 // ---------------------------------------------------------------- the in-memory link
@@ -70,6 +94,10 @@ class Queue {
     }
     return item;
   }
+  /** Everything still in flight, in order (for a second consumer of the same datagrams). */
+  pending(): InFlight[] {
+    return this.items.slice(this.head);
+  }
   get length(): number {
     return this.items.length - this.head;
   }
@@ -87,6 +115,8 @@ class Side {
   lossRandom: RandomSource | undefined;
   lossRate = 0;
   lost = 0;
+  transmitted = 0;
+  lastBytes = 0;
   constructor(
     readonly name: string,
     readonly pc: PeerConnectionCore,
@@ -132,6 +162,8 @@ class Side {
         this.lost++;
         continue;
       }
+      this.transmitted++;
+      this.lastBytes = d.data.byteLength;
       this.out.push(this.now, d);
     }
     this.timer = this.pc.pollTimeout();
@@ -231,7 +263,7 @@ function runLink(p: Pair, limitMs: number, done: () => boolean): void {
   }
 }
 
-function connectPair(): Pair {
+function connectPair(seed = 1): Pair {
   const toB = new Queue();
   const toA = new Queue();
   const addrA = socketAddress('10.0.0.1', 5000);
@@ -243,8 +275,8 @@ function connectPair(): Pair {
       localAddresses: [addr],
       wallClockMs: (now) => 1_700_000_000_000 + now,
     });
-  const a = new Side('a', make(certs[0], addrA, 1), toB);
-  const b = new Side('b', make(certs[1], addrB, 2), toA);
+  const a = new Side('a', make(certs[0], addrA, 2 * seed), toB);
+  const b = new Side('b', make(certs[1], addrB, 2 * seed + 1), toA);
   const video = a.pc.addTransceiver('video', { direction: 'sendonly' }).id;
   const audio = a.pc.addTransceiver('audio', { direction: 'sendonly' }).id;
   const offer = a.pc.createOffer();
@@ -274,55 +306,314 @@ function checkDelivered(p: Pair, source: VideoSource, label: string): void {
 
 // ---------------------------------------------------------------- the benches
 
-const measure = { ops: ROUND_PACKETS, rounds: ROUNDS, warmupRounds: WARMUP };
+const measure = { ops: PAIRS * ROUND_PACKETS, rounds: ROUNDS, warmupRounds: WARMUP };
 
-/** a's side timed; b's side of the previous round (and a's handling of b's answers) untimed. */
-function benchSend(): void {
-  const p = connectPair();
-  const source = new VideoSource(p.a.now + 100);
-  const rtcwire: Contender = {
-    setup: () => {
-      deliver(p.toB, p.b);
-      deliver(p.toA, p.a, source.at);
-    },
-    run: (n) => {
-      const { a, video } = p;
-      for (let i = 0; i < n; i++) {
-        a.send(source.at, video, source.timestamp, source.marker);
-        source.next();
-      }
+// A full GC at the end of every setup, so that garbage made untimed (b's side of a send round, a's
+// of a receive round) is not collected on the next contender's clock. The runner passes no
+// --expose-gc; V8 accepts the flag at run time for contexts created afterwards.
+setFlagsFromString('--expose-gc');
+const settle = runInNewContext('gc') as () => void;
+
+/** `compare()` for contenders whose round is async: werift's `sendRtp` finishes in promise continuations. */
+async function compareAsync<K extends string>(
+  contenders: Record<K, { setup?: () => void; run: (ops: number) => void | Promise<void> }>,
+  options: { ops: number; rounds: number; warmupRounds: number },
+): Promise<Record<K, number>> {
+  const now = () => {
+    if (clockName === 'wall') return performance.now();
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const names = Object.keys(contenders) as K[];
+  const samples = new Map<K, number[]>(names.map((k) => [k, []]));
+  for (let r = 0; r < options.warmupRounds + options.rounds; r++) {
+    for (const k of r % 2 === 0 ? names : [...names].reverse()) {
+      const c = contenders[k];
+      c.setup?.();
+      const t0 = now();
+      await c.run(options.ops);
+      const ms = now() - t0;
+      if (r >= options.warmupRounds) samples.get(k)?.push((options.ops * 1000) / Math.max(ms, 1e-6));
+    }
+  }
+  const out = {} as Record<K, number>;
+  for (const k of names) out[k] = Math.round(median(samples.get(k) ?? []));
+  return out;
+}
+
+/**
+ * werift's send path for the same packets: `RTCRtpSender.sendRtp` (header rewrite, MID /
+ * transport-cc / abs-send-time extensions, `rtpCache` for NACK, then its DTLS transport's `sendRtp`
+ * = SRTP encrypt, and in the continuation `SenderBandwidthEstimator.rtpPacketSent`), configured with
+ * a's negotiated codecs and extension ids. The stand-in transport encrypts as werift's does and
+ * stops where werift hands the bytes to its ICE socket. Each round awaits the continuations.
+ */
+function weriftSender(a: Side): {
+  send: (seq: number, timestamp: number, marker: boolean) => Promise<void>;
+  readonly last: { bytes: number; extensions: number };
+} {
+  const { profile, keys } = srtpKeysOf(a);
+  const srtp = new SrtpSession({ keys, profile: profile as 1 });
+  const t = a.pc.transceivers.find((x) => x.kind === 'video');
+  const codec = t?.codecs[0];
+  if (!t?.mid || !codec) throw new Error('video not negotiated');
+  const last = { bytes: 0, extensions: 0 };
+  const transport = {
+    state: 'connected',
+    transportSequenceNumber: 0,
+    onStateChange: new WeriftEvent<[string]>(),
+    sendRtp: async (payload: Buffer, header: RtpHeader) => {
+      const bytes = srtp.encrypt(payload, header).length;
+      last.bytes = bytes;
+      last.extensions = header.extensions.length;
+      return bytes;
     },
   };
-  const result = compare({ rtcwire, werift: null }, measure);
-  deliver(p.toB, p.b);
-  checkDelivered(p, source, 'send');
-  report('peer-media-send-video', 'packets/s', result, {
-    packets: source.sent,
-    simulatedSeconds: Math.round(source.at / 1000),
-    weriftNote: 'no in-process equivalent: RTCRtpSender.sendRtp is async and socket-bound',
+  const sender = new RTCRtpSender('video');
+  sender.setDtlsTransport(transport as never);
+  sender.prepareSend({
+    muxId: t.mid,
+    headerExtensions: t.extensions.map((e) => ({ id: e.id, uri: e.uri })),
+    codecs: [
+      new RTCRtpCodecParameters({
+        mimeType: `video/${codec.name}`,
+        clockRate: codec.clockRate,
+        payloadType: codec.payloadType,
+      }),
+    ],
+  } as never);
+  // Its SR loop sleeps on real timers: not started (a's SRs are ~1 in 300 packets).
+  (sender as unknown as { rtcpRunning: boolean }).rtcpRunning = true;
+  const payload = Buffer.from(PAYLOAD);
+  return {
+    last,
+    send: (sequenceNumber, timestamp, marker) =>
+      sender.sendRtp(new RtpPacket(new RtpHeader({ sequenceNumber, timestamp, marker, payloadType: 96 }), payload)),
+  };
+}
+
+/** `PAIRS` connected pairs, each with its own video source (seeded alike). */
+function connectLinks(): { p: Pair; source: VideoSource }[] {
+  return Array.from({ length: PAIRS }, (_, i) => {
+    const p = connectPair(i + 1);
+    return { p, source: new VideoSource(p.a.now + 100) };
   });
 }
 
-/** b's side timed; a's sends of the round (and a's handling of b's answers) untimed. */
-function benchReceive(): void {
-  const p = connectPair();
-  const source = new VideoSource(p.a.now + 100);
-  const rtcwire: Contender = {
-    setup: () => {
-      const { a, video } = p;
-      for (let i = 0; i < ROUND_PACKETS; i++) {
-        deliver(p.toA, a, source.at);
-        a.send(source.at, video, source.timestamp, source.marker);
+/** a's side timed; b's side of the previous round (and a's handling of b's answers) untimed. */
+async function benchSend(): Promise<void> {
+  const links = connectLinks().map((l) => ({ ...l, werift: weriftSender(l.p.a), weriftSource: new VideoSource(0) }));
+  // Named functions, so that a CPU profile can tell the timed part (`sendRound`) from the rest.
+  function bReceivesRound(): void {
+    for (const { p, source } of links) {
+      deliver(p.toB, p.b);
+      deliver(p.toA, p.a, source.at);
+    }
+    settle();
+  }
+  function sendRound(): void {
+    for (let i = 0; i < ROUND_PACKETS; i++) {
+      for (const { p, source } of links) {
+        p.a.send(source.at, p.video, source.timestamp, source.marker);
         source.next();
       }
+    }
+  }
+  async function weriftSendRound(): Promise<void> {
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < ROUND_PACKETS; i++) {
+      for (const { werift, weriftSource: s } of links) {
+        pending.push(werift.send(s.sent & 0xffff, s.timestamp, s.marker));
+        s.next();
+      }
+    }
+    await Promise.all(pending);
+  }
+  const result = await compareAsync(
+    { rtcwire: { setup: bReceivesRound, run: sendRound }, werift: { setup: settle, run: weriftSendRound } },
+    measure,
+  );
+  for (const { p, source } of links) {
+    deliver(p.toB, p.b);
+    checkDelivered(p, source, 'send');
+  }
+  const [first] = links;
+  report('peer-media-send-video', 'packets/s', result, {
+    packets: PAIRS * (first?.source.sent ?? 0),
+    pairs: PAIRS,
+    rtcwireDatagramBytes: first?.p.a.lastBytes,
+    weriftDatagramBytes: first?.werift.last.bytes,
+    weriftExtensions: first?.werift.last.extensions,
+    simulatedSeconds: Math.round((first?.source.at ?? 0) / 1000),
+  });
+}
+
+// ---------------------------------------------------------------- receive: werift's chain
+
+/** The DTLS-SRTP keys b unprotects with (RFC 5764 §4.2), for werift's SrtpSession. */
+function srtpKeysOf(side: Side): { profile: number; keys: ConstructorParameters<typeof SrtpSession>[0]['keys'] } {
+  const secure = side.pc.secureTransport;
+  const info = secure.connectionInfo;
+  const profile = Object.values(SRTP_PROFILES).find((x) => x.id === info?.srtpProfile?.id);
+  if (!info || !profile) throw new Error('no DTLS-SRTP profile');
+  // SecureTransport keeps its DTLS connection private; the bench reads it to export the same keying block.
+  const dtls = (secure as unknown as { dtls: { exportKeyingMaterial(label: string, length: number): Uint8Array } })
+    .dtls;
+  const m = Buffer.from(dtls.exportKeyingMaterial('EXTRACTOR-dtls_srtp', keyingMaterialLength(profile)));
+  const k = profile.masterKeyLength;
+  const n = profile.masterSaltLength;
+  const client = { key: m.subarray(0, k), salt: m.subarray(2 * k, 2 * k + n) };
+  const server = { key: m.subarray(k, 2 * k), salt: m.subarray(2 * k + n, 2 * (k + n)) };
+  const [local, remote] = info.role === 'client' ? [client, server] : [server, client];
+  return {
+    profile: profile.id,
+    keys: {
+      localMasterKey: local.key,
+      localMasterSalt: local.salt,
+      remoteMasterKey: remote.key,
+      remoteMasterSalt: remote.salt,
     },
-    run: () => deliver(p.toB, p.b),
   };
-  const result = compare({ rtcwire, werift: null }, measure);
-  checkDelivered(p, source, 'receive');
+}
+
+/**
+ * werift's receive chain for one datagram, as its ICE `StunProtocol.datagramReceived` (STUN or
+ * not) and `RTCDtlsTransport.startSrtp`'s handler chain it (`isMedia`, `isRtcp`, SRTP/SRTCP
+ * decrypt, parse) into `RtpRouter.routeRtp` → `RTCRtpReceiver.handleRtpBySsrc` (statistics,
+ * `ReceiverTWCC` — feedback every 11 packets, serialized and SRTCP-encrypted as its
+ * `sendRtcp` does — RTX unwrap, `NackHandler.addPacket`, the track's `onReceiveRtp`), configured
+ * with b's negotiated codecs, SSRCs and header extension ids.
+ */
+class WeriftReceiveChain {
+  delivered = 0;
+  feedback = 0;
+  private readonly srtp: SrtpSession;
+  private readonly srtcp: SrtcpSession;
+  private readonly router = new RtpRouter();
+  readonly receiver: RTCRtpReceiver;
+
+  constructor(b: Side, a: Side) {
+    const { profile, keys } = srtpKeysOf(b);
+    this.srtp = new SrtpSession({ keys, profile: profile as 1 });
+    this.srtcp = new SrtcpSession({ keys, profile: profile as 1 });
+    const t = b.pc.transceivers.find((x) => x.kind === 'video');
+    const sender = a.pc.transceivers.find((x) => x.kind === 'video')?.sender;
+    const codec = t?.codecs[0];
+    if (!t || !sender || !codec || codec.rtxPayloadType === undefined) throw new Error('video with RTX not negotiated');
+    const codecs = [
+      new RTCRtpCodecParameters({
+        mimeType: `video/${codec.name}`,
+        clockRate: codec.clockRate,
+        payloadType: codec.payloadType,
+        rtcpFeedback: codec.feedback.map((f) => ({ type: f.type, ...(f.parameter ? { parameter: f.parameter } : {}) })),
+      }),
+      new RTCRtpCodecParameters({
+        mimeType: 'video/rtx',
+        clockRate: codec.clockRate,
+        payloadType: codec.rtxPayloadType,
+        parameters: `apt=${codec.payloadType}`,
+      }),
+    ];
+    const transport = {
+      sendRtcp: async (packets: { serialize(): Buffer }[]) => {
+        this.feedback++;
+        sink += this.srtcp.encrypt(Buffer.concat(packets.map((x) => x.serialize()))).length;
+      },
+    };
+    this.receiver = new RTCRtpReceiver({ debug: {} } as never, 'video', t.sender.ssrc);
+    this.receiver.setDtlsTransport(transport as never);
+    this.receiver.prepareReceive({
+      codecs,
+      headerExtensions: [],
+      encodings: [{ ssrc: sender.ssrc, rtx: { ssrc: sender.rtxSsrc } }],
+    } as never);
+    // Its RR loop sleeps on real timers (500–1500 ms): not started (b's RR/XR are ~1 in 300 datagrams).
+    (this.receiver as unknown as { rtcpRunning: boolean }).rtcpRunning = true;
+    const track = new MediaStreamTrack({ kind: 'video', ssrc: sender.ssrc, remote: true });
+    this.receiver.addTrack(track);
+    track.onReceiveRtp.subscribe((packet) => {
+      this.delivered++;
+      sink += packet.payload.length;
+    });
+    // What RTCPeerConnection does through the (typed-private) registerRtpReceiver: SSRC → receiver.
+    const byssrc = this.router as unknown as { registerRtpReceiver(r: RTCRtpReceiver, ssrc: number): void };
+    byssrc.registerRtpReceiver(this.receiver, sender.ssrc);
+    byssrc.registerRtpReceiver(this.receiver, sender.rtxSsrc);
+    for (const e of t.extensions) this.router.extIdUriMap[e.id] = e.uri;
+  }
+
+  handle(data: Buffer): void {
+    if (parseMessage(data)) return; // STUN: b's ICE agent answers it (one in ~1,500 datagrams)
+    if (!isMedia(data)) return;
+    if (isRtcp(data)) {
+      for (const p of RtcpPacketConverter.deSerialize(this.srtcp.decrypt(data))) this.router.routeRtcp(p);
+      return;
+    }
+    this.router.routeRtp(RtpPacket.deSerialize(this.srtp.decrypt(data)));
+  }
+}
+
+// ---------------------------------------------------------------- receive
+
+/**
+ * b's side timed; a's sends of the round (and a's handling of b's answers) untimed. Both
+ * contenders get the same datagrams each round: whichever sets up first after both consumed the
+ * last batch has the a's send the next one.
+ */
+function benchReceive(): void {
+  const links = connectLinks().map((l) => ({
+    ...l,
+    werift: new WeriftReceiveChain(l.p.b, l.p.a),
+    batch: [] as Buffer[],
+  }));
+  const consumed = { rtcwire: true, werift: true };
+  function aSendsRound(): void {
+    for (let i = 0; i < ROUND_PACKETS; i++) {
+      for (const { p, source } of links) {
+        deliver(p.toA, p.a, source.at);
+        p.a.send(source.at, p.video, source.timestamp, source.marker);
+        source.next();
+      }
+    }
+    // A copy for werift (it reads Buffers), untouched by rtcwire's receive.
+    for (const l of links) l.batch = l.p.toB.pending().map((f) => Buffer.from(f.datagram.data));
+    consumed.rtcwire = false;
+    consumed.werift = false;
+  }
+  const setupFor = (who: keyof typeof consumed) => () => {
+    if (consumed[who]) {
+      if (!consumed.rtcwire || !consumed.werift) throw new Error('rounds out of step');
+      aSendsRound();
+    }
+    consumed[who] = true;
+    settle();
+  };
+  function receiveRound(): void {
+    for (const { p } of links) deliver(p.toB, p.b);
+  }
+  function weriftReceiveRound(): void {
+    for (const { werift, batch } of links) for (const d of batch) werift.handle(d);
+  }
+  const result = compare(
+    {
+      rtcwire: { setup: setupFor('rtcwire'), run: receiveRound },
+      werift: { setup: setupFor('werift'), run: weriftReceiveRound },
+    },
+    measure,
+  );
+  if (!consumed.werift || !consumed.rtcwire) throw new Error('a batch was not consumed');
+  for (const { p, source, werift } of links) {
+    werift.receiver.stop();
+    checkDelivered(p, source, 'receive');
+    if (werift.delivered !== source.sent) throw new Error(`werift delivered ${werift.delivered} of ${source.sent}`);
+  }
+  const [first] = links;
   report('peer-media-receive-video', 'packets/s', result, {
-    packets: source.sent,
-    simulatedSeconds: Math.round(source.at / 1000),
+    packets: PAIRS * (first?.source.sent ?? 0),
+    pairs: PAIRS,
+    simulatedSeconds: Math.round((first?.source.at ?? 0) / 1000),
+    rtcwireDatagramsSent: first?.p.b.transmitted,
+    weriftTwccFeedback: first?.werift.feedback,
   });
 }
 
@@ -332,18 +623,20 @@ function benchLoop(name: string, loss: number): void {
   p.a.lossRandom = seededRandom(99);
   p.a.lossRate = loss;
   const source = new VideoSource(p.a.now + 100);
-  const rtcwire: Contender = {
-    run: (n) => {
-      const { a, video } = p;
-      for (let i = 0; i < n; i++) {
-        const at = source.at;
-        advance(p, at);
-        a.send(at, video, source.timestamp, source.marker);
-        source.next();
-      }
-    },
-  };
-  const result = compare({ rtcwire, werift: null }, measure);
+  function loopRound(n: number): void {
+    const { a, video } = p;
+    for (let i = 0; i < n; i++) {
+      const at = source.at;
+      advance(p, at);
+      a.send(at, video, source.timestamp, source.marker);
+      source.next();
+    }
+  }
+  const rtcwire: Contender = { setup: settle, run: loopRound };
+  const result = compare(
+    { rtcwire, werift: null },
+    { ...measure, ops: LOOP_ROUND_PACKETS, rounds: 9, warmupRounds: 2 },
+  );
   advance(p, source.at + 2000); // let the last repairs arrive
   const delivered = p.b.rtpEvents;
   if (!connected(p.a) || !connected(p.b)) throw new Error(`${name}: connection dropped`);
@@ -365,8 +658,11 @@ function benchLoop(name: string, loss: number): void {
   });
 }
 
-benchSend();
-benchReceive();
-benchLoop('peer-media-loop-video', 0);
-benchLoop('peer-media-loop-video-loss2', 0.02);
+// PEER_MEDIA_BENCH=receive (or send, loop, loss2; comma-separated) runs a subset, e.g. to profile one.
+const only = process.env.PEER_MEDIA_BENCH?.split(',');
+const wanted = (k: string) => only === undefined || only.includes(k);
+if (wanted('send')) await benchSend();
+if (wanted('receive')) benchReceive();
+if (wanted('loop')) benchLoop('peer-media-loop-video', 0);
+if (wanted('loss2')) benchLoop('peer-media-loop-video-loss2', 0.02);
 if (sink === 0) console.error('impossible sink');
