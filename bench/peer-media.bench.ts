@@ -11,19 +11,28 @@
  *   header extensions, packet history for NACK, BWE bookkeeping, encode) + draining
  *   `a.pollTransmit()` (SRTP protect, ICE send) + `a.pollTimeout()`; a's own timers (SR, consent)
  *   when due. b's side of each round (and a's handling of b's answers) runs untimed in `setup`.
+ *   werift: `RTCRtpSender.sendRtp` on a fresh `RtpPacket` per packet, to a stand-in DTLS transport
+ *   that SRTP-encrypts as werift's does (it stops before werift's ICE socket), continuations awaited.
  * - `peer-media-receive-video`: per datagram of a's `b.handleDatagram` (ICE demux, SRTP unprotect,
  *   RTP parse, routing, RTX receiver, receive statistics, NACK generator, TWCC recording) + draining
  *   `b.pollEvent()` (the `rtp` event) and `b.pollTransmit()` + `b.pollTimeout()`, with b's timers
  *   (transport-cc feedback every 50 ms, RR + XR, consent) when due. a's sends of the round are
- *   generated untimed in `setup` (SRTP's replay window lets each datagram in only once).
- * - `peer-media-loop-video` / `-loss2`: both engines, everything timed: a sends, the link delivers,
- *   b receives and answers; `-loss2` drops 2 % of a→b datagrams (seeded), so NACK → RTX runs.
+ *   generated untimed in `setup` (SRTP's replay window lets each datagram in only once). werift gets
+ *   copies of the same datagrams: STUN check, `isMedia`/`isRtcp`, SRTP/SRTCP decrypt, parse,
+ *   `RtpRouter` → `RTCRtpReceiver` (statistics, TWCC feedback every 11 packets encrypted, RTX
+ *   unwrap, NACK tracking, the track's `onReceiveRtp`), keyed with b's exported DTLS-SRTP keys.
+ * - `peer-media-loop-video` / `-loss2` (rtcwire only): both engines, everything timed: a sends, the
+ *   link delivers, b receives and answers; `-loss2` drops 2 % of a→b datagrams (seeded), so NACK →
+ *   RTX runs. werift's peers are socket-bound and async: no in-process equivalent.
  *
- * Each split round is ~2 s of simulated media: what one side produces reaches the other at the
- * next untimed `setup`, late by up to that much, which consent freshness (5 s checks, 30 s expiry)
- * tolerates. Every bench checks that b delivered every packet a sent (exactly once).
+ * Split rounds are ~2 s of simulated media on each of `PAIRS` independent pairs: what one side
+ * produces reaches the other at the next untimed `setup`, up to that much late, which consent
+ * freshness (5 s checks, 30 s expiry) tolerates (10 s rounds do not: the check below fails). Every
+ * bench checks that b delivered every packet a sent (werift's chain too), exactly once.
+ * PEER_MEDIA_BENCH=send,receive,loop,loss2 picks benches; PEER_MEDIA_ROUNDS / PEER_MEDIA_WARMUP
+ * change the round counts (e.g. for a CPU profile: the timed parts are the functions `sendRound`,
+ * `receiveRound`, `weriftSendRound`, `weriftReceiveRound`, `loopRound`).
  */
-
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
@@ -61,8 +70,8 @@ const PAYLOAD = new Uint8Array(1200).fill(0xab);
 const ROUND_PACKETS = 620;
 /** Independent pairs in the split benches (a server's view), so a round lasts long enough to time. */
 const PAIRS = 4;
-const ROUNDS = 15;
-const WARMUP = 4;
+const ROUNDS = Number(process.env.PEER_MEDIA_ROUNDS ?? 15);
+const WARMUP = Number(process.env.PEER_MEDIA_WARMUP ?? 4);
 /** The loop benches have no such limit: ~10 s of video a round. */
 const LOOP_ROUND_PACKETS = 3100;
 let sink = 0;
