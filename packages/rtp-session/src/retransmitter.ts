@@ -31,6 +31,8 @@ export interface RtxStreamOptions {
 }
 
 interface Stored {
+  /** Unwrapped sequence number: tells whether a ring slot still holds the packet asked for. */
+  readonly seq: number;
   readonly packet: RtpPacket;
   readonly sentAt: number;
   resentAt: number | undefined;
@@ -44,7 +46,9 @@ export class Retransmitter {
   /** Requested packets no longer (or never) in the history. */
   packetsNotFound = 0;
   private readonly seqs = new Unwrapper(16);
-  private readonly history = new Map<number, Stored>();
+  /** A ring indexed by sequence number: O(1) store and lookup, the oldest overwritten (count bound). */
+  private readonly history: (Stored | undefined)[];
+  private stored = 0;
   private readonly queue: RtpPacket[] = [];
   private rtxSequence: number;
   private rtx: RtxStreamOptions | undefined;
@@ -53,8 +57,9 @@ export class Retransmitter {
   private readonly maxAge: number;
 
   constructor(options: RetransmitterOptions = {}) {
-    this.maxPackets = options.maxPackets ?? 1024;
+    this.maxPackets = Math.max(1, options.maxPackets ?? 1024);
     this.maxAge = options.maxAgeMs ?? 1000;
+    this.history = new Array(this.maxPackets);
     this.rtx = options.rtx;
     this.rtxSequence = (options.rtx?.initialSequenceNumber ?? 0) & 0xffff;
     this.rttMs = options.initialRttMs ?? 100;
@@ -72,18 +77,17 @@ export class Retransmitter {
     if (Number.isFinite(rttMs) && rttMs >= 0) this.rttMs = rttMs;
   }
 
+  /** Packets held (at most `maxPackets`; the age bound is applied when a packet is asked for). */
   get size(): number {
-    return this.history.size;
+    return this.stored;
   }
 
   /** Remember a media packet as it is sent (before SRTP protection). */
   handlePacketSent(now: number, packet: RtpPacket): void {
     const seq = this.seqs.unwrap(packet.sequenceNumber);
-    this.history.set(seq, { packet, sentAt: now, resentAt: undefined });
-    for (const [s, p] of this.history) {
-      if (this.history.size <= this.maxPackets && now - p.sentAt <= this.maxAge) break;
-      this.history.delete(s);
-    }
+    const slot = this.slotOf(seq);
+    if (this.history[slot] === undefined) this.stored++;
+    this.history[slot] = { seq, packet, sentAt: now, resentAt: undefined };
   }
 
   handleNack(now: number, nack: GenericNack): void {
@@ -91,8 +95,8 @@ export class Retransmitter {
     const highest = this.seqs.highest;
     for (const wire of sequencesFromNackItems(nack.items)) {
       const seq = highest === undefined ? wire : nearestUnwrapped(wire, highest);
-      const stored = this.history.get(seq);
-      if (!stored || now - stored.sentAt > this.maxAge) {
+      const stored = this.history[this.slotOf(seq)];
+      if (!stored || stored.seq !== seq || now - stored.sentAt > this.maxAge) {
         this.packetsNotFound++;
         continue;
       }
@@ -110,6 +114,11 @@ export class Retransmitter {
       this.retransmittedBytesSent += p.payload.length;
     }
     return p;
+  }
+
+  /** Unwrapped numbers go below zero when a packet older than the first one is sent. */
+  private slotOf(seq: number): number {
+    return ((seq % this.maxPackets) + this.maxPackets) % this.maxPackets;
   }
 
   private wrap(packet: RtpPacket): RtpPacket {

@@ -46,6 +46,16 @@ describe('Retransmitter (packet history + NACK responder)', () => {
     expect([r.pollRetransmission(), r.pollRetransmission(), r.pollRetransmission()].filter(Boolean).length).toBe(2);
   });
 
+  it('finds a packet sent before the first one across the wrap (negative unwrapped number)', () => {
+    const r = new Retransmitter({ maxPackets: 8 });
+    r.handlePacketSent(0, rtp(5));
+    r.handlePacketSent(1, rtp(65535));
+    r.handlePacketSent(2, rtp(6));
+    r.handleNack(3, nack([65535, 5]));
+    expect([r.pollRetransmission()?.sequenceNumber, r.pollRetransmission()?.sequenceNumber]).toEqual([65535, 5]);
+    expect(r.packetsNotFound).toBe(0);
+  });
+
   it('forgets packets beyond its count and age bounds', () => {
     const r = new Retransmitter({ maxPackets: 5, maxAgeMs: 100 });
     for (let s = 0; s < 10; s++) r.handlePacketSent(s, rtp(s));

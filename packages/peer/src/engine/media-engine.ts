@@ -19,9 +19,9 @@ import type { Transceiver } from './transceiver.js';
 
 /** What the media layer reports upward. */
 export type MediaEvent =
-  | { type: 'rtp'; mid: string; packet: RtpPacket; codec: NegotiatedCodec; receivedAtMs: Millis }
-  | { type: 'sender-report'; mid: string; ssrc: number; ntpUnixMs: number; rtpTimestamp: number }
-  | { type: 'keyframe-request'; mid: string; method: 'pli' | 'fir' };
+  | { type: 'rtp'; transceiverId: number; mid: string; packet: RtpPacket; codec: NegotiatedCodec; receivedAtMs: Millis }
+  | { type: 'sender-report'; transceiverId: number; mid: string; ssrc: number; ntpUnixMs: number; rtpTimestamp: number }
+  | { type: 'keyframe-request'; transceiverId: number; mid: string; method: 'pli' | 'fir' };
 
 export interface MediaEngineOptions {
   logger: Logger;
@@ -152,7 +152,14 @@ export class MediaEngine {
     }
     stream.handlePacket(now, result.packet, plain.byteLength, result.retransmitted);
     if (!stream.jitterBuffer)
-      this.events.push({ type: 'rtp', mid: t.mid, packet: result.packet, codec, receivedAtMs: now });
+      this.events.push({
+        type: 'rtp',
+        transceiverId: t.id,
+        mid: t.mid,
+        packet: result.packet,
+        codec,
+        receivedAtMs: now,
+      });
     this.drainStream(t, stream, now);
   }
 
@@ -177,7 +184,7 @@ export class MediaEngine {
       if (!stream.handleRtcp(now, wall, p)) continue;
       this.sender.retransmit(now, t);
       for (let k = stream.pollKeyframeRequest(); k; k = stream.pollKeyframeRequest())
-        if (t.mid) this.events.push({ type: 'keyframe-request', mid: t.mid, method: k });
+        if (t.mid) this.events.push({ type: 'keyframe-request', transceiverId: t.id, mid: t.mid, method: k });
       const rtt = stream.statistics.roundTripTimeMs;
       if ((p.type === 'sr' || p.type === 'rr') && rtt !== undefined) this.setRoundTripTime(rtt);
     }
@@ -189,6 +196,7 @@ export class MediaEngine {
         stream.handleSenderReport(now, p);
         this.events.push({
           type: 'sender-report',
+          transceiverId: t.id,
           mid: t.mid,
           ssrc: p.ssrc,
           ntpUnixMs: ntpToUnixMs(p.ntpTimestamp),
@@ -272,7 +280,8 @@ export class MediaEngine {
     for (let o = s.poll(); o; o = s.poll()) {
       if (o.type !== 'packet') continue;
       const codec = t.codecs.find((c) => c.payloadType === o.packet.payloadType);
-      if (codec) this.events.push({ type: 'rtp', mid: t.mid, packet: o.packet, codec, receivedAtMs: now });
+      if (codec)
+        this.events.push({ type: 'rtp', transceiverId: t.id, mid: t.mid, packet: o.packet, codec, receivedAtMs: now });
     }
   }
 

@@ -569,11 +569,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
           break;
       }
     }
-    for (let m = this.media.pollEvent(); m; m = this.media.pollEvent()) {
-      const t = this.transceivers.find((x) => x.mid === m.mid);
-      if (!t) continue;
-      this.events.push({ ...m, transceiverId: t.id } as PeerEvent);
-    }
+    for (let m = this.media.pollEvent(); m; m = this.media.pollEvent()) this.events.push(m);
   }
 
   /** W3C RTCPeerConnectionState from the ICE and DTLS transports (webrtc-pc §4.4.3). */
