@@ -2,17 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChromeSession } from '@rtcwire/interop-chrome';
+import { decodeErrors } from '@rtcwire/interop-ffmpeg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LossyRelay } from './harness/lossy-relay.js';
 import { RecordCli } from './harness/record-cli.js';
-import {
-  decodedVideoFrames,
-  detectFreezes,
-  ffmpegDecodeErrors,
-  largestGap,
-  videoPacketTimes,
-} from './harness/video-analysis.js';
-import { type WhipRelayProxy, startWhipRelayProxy } from './harness/whip-relay-proxy.js';
+import { decodedVideoFrames, detectFreezes, largestGap, videoPacketTimes } from './harness/video-analysis.js';
+import { startWhipRelayProxy, type WhipRelayProxy } from './harness/whip-relay-proxy.js';
 
 /*
  * Issue 7 acceptance: Chromium publishes its fake camera (VP8) and microphone over WHIP to `rtcwire record`
@@ -82,14 +77,14 @@ describe('Chrome publishes through a 5% lossy relay to rtcwire record', () => {
     const ours = (end.network as Record<string, Record<string, number>> | undefined)?.[videoMid ?? ''] ?? {};
     const times = videoPacketTimes(file);
     const gap = largestGap(times);
-    const errors = ffmpegDecodeErrors(file);
+    const errors = decodeErrors(file);
     // The control: a copy with bytes flipped in the middle must show errors (the check can fail).
     const damaged = join(dir, 'damaged.webm');
     const bytes = readFileSync(file);
     for (let i = bytes.length >> 1; i < (bytes.length >> 1) + 3000 && i < bytes.length; i += 7)
       bytes[i] = (bytes[i] as number) ^ 0x55;
     writeFileSync(damaged, bytes);
-    const damagedErrors = ffmpegDecodeErrors(damaged);
+    const damagedErrors = decodeErrors(damaged);
     const freezes = detectFreezes(file, 1);
     // The control: the same file with frames 90–134 (1.5 s at 30 fps, 2.25 s at 20) frozen on purpose.
     const frozenOnPurpose = detectFreezes(file, 1, { first: 90, last: 134 });

@@ -4,13 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type IssuedPem, OpensslPki } from '@rtcwire/interop-openssl';
-import { cliSpawnArgs } from './harness/cli.js';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliSpawnArgs } from './harness/cli.js';
 import { type OpensslProcess, startOpensslClient, startOpensslServer } from './harness/openssl.js';
 import { freePort } from './harness/ports.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface CliRun {
   readonly child: ChildProcess;

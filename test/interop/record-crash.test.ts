@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { ChromeSession } from '@rtcwire/interop-chrome';
 import { decodeErrors } from '@rtcwire/interop-ffmpeg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliSpawnArgs } from './harness/cli.js';
 import { freePort } from './harness/ports.js';
 
 /** First and last packet time of each stream, from ffprobe (works without a Duration element). */

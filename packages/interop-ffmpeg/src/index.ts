@@ -1,1 +1,1 @@
-export { MediaFixtures, decodeErrors, probe, splitNalUnits } from './media.js';
+export { decodeErrors, MediaFixtures, probe, splitNalUnits } from './media.js';

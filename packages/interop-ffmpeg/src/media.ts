@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,16 +106,20 @@ export function probe(file: string): { streams: Record<string, string>[]; durati
   return { streams: parsed.streams, durationS: Number(parsed.format.duration ?? Number.NaN) };
 }
 
-/** What `ffmpeg -v error -i F -f null -` prints (empty = decoded cleanly). */
+/**
+ * Everything `ffmpeg -v error` prints while decoding the whole file, plus its exit status when not 0
+ * (empty = decoded cleanly). ffmpeg exits 0 after decode errors, so stderr is what counts. Frames keep their
+ * own timestamps (`-fps_mode passthrough -enc_time_base -1`): otherwise the null muxer re-times
+ * variable-rate video onto a guessed frame rate and reports its own non-monotonic DTS as errors.
+ */
 export function decodeErrors(file: string): string {
-  try {
-    return execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (e) {
-    return String((e as { stderr?: string }).stderr ?? e);
-  }
+  const r = spawnSync(
+    'ffmpeg',
+    ['-nostdin', '-v', 'error', '-i', file, '-fps_mode', 'passthrough', '-enc_time_base', '-1', '-f', 'null', '-'],
+    { encoding: 'utf8' },
+  );
+  if (r.error) return String(r.error);
+  return `${r.stderr}${r.status === 0 ? '' : `ffmpeg exited with ${r.status}`}`.trim();
 }
 
 /** Split an Annex B stream into NAL units. */

@@ -9,22 +9,6 @@ function run(command: string, args: readonly string[]): { status: number | null;
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
-/**
- * Everything `ffmpeg -v error` says while decoding every stream of `file` (empty = clean). Unlike an
- * exit-status check this includes decoder and demuxer complaints that do not stop ffmpeg, e.g. a VP8 inter
- * frame without its reference, or a corrupt block. Frames keep their own timestamps (`-fps_mode
- * passthrough -enc_time_base -1`): otherwise ffmpeg re-times variable-rate video onto the frame rate it
- * guessed (e.g. 20 fps) for its null output and complains ("non monotonically increasing dts to muxer")
- * when two captured frames 14–17 ms apart land on one tick — a complaint about its own output, not the file.
- */
-export function ffmpegDecodeErrors(file: string): string {
-  const r = run('ffmpeg', [
-    ...['-nostdin', '-v', 'error', '-i', file],
-    ...['-fps_mode', 'passthrough', '-enc_time_base', '-1', '-f', 'null', '-'],
-  ]);
-  return `${r.stderr}${r.status === 0 ? '' : `ffmpeg exited with ${r.status}`}`.trim();
-}
-
 /** Presentation times (s) of the first video stream's packets, in presentation order. */
 export function videoPacketTimes(file: string): number[] {
   const r = run('ffprobe', [
