@@ -1,2 +1,2 @@
-export * from './jsep/index.js';
 export * from './engine/index.js';
+export * from './jsep/index.js';

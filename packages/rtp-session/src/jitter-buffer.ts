@@ -11,6 +11,11 @@ import type { RtpPacket } from '@rtcwire/rtp';
 export interface JitterBufferOptions {
   /** Longest wait for a missing packet (default 100 ms). Cover at least one RTT to let NACK repair. */
   readonly latencyMs?: number;
+  /**
+   * How long the first packets are held so that reordered earlier ones can take their place
+   * (default `latencyMs`; 0 starts at the first packet — earlier ones then count as late).
+   */
+  readonly startupHoldMs?: number;
   /** Emit frames instead of packets (default false). */
   readonly frames?: boolean;
   /** Most packets held (default 2000); beyond, the oldest gap is declared lost at once. */
@@ -55,7 +60,8 @@ export class JitterBuffer {
   private firstArrival = 0;
   private gapSince: number | undefined;
   private readonly out: JitterOutput[] = [];
-  private readonly latency: number;
+  private latency: number;
+  private readonly startupHold: number | undefined;
   private readonly maxPackets: number;
   private frame: RtpPacket[] = [];
   private frameBroken = false;
@@ -65,6 +71,7 @@ export class JitterBuffer {
 
   constructor(private readonly options: JitterBufferOptions = {}) {
     this.latency = options.latencyMs ?? 100;
+    this.startupHold = options.startupHoldMs;
     this.maxPackets = options.maxPackets ?? 2000;
   }
 
@@ -93,8 +100,18 @@ export class JitterBuffer {
     this.drain(now);
   }
 
+  /** Change the longest wait for a missing packet, e.g. as the round-trip time (and so NACK repair time) is learnt. */
+  setLatency(latencyMs: number): void {
+    if (Number.isFinite(latencyMs) && latencyMs >= 0) this.latency = latencyMs;
+  }
+
+  get latencyMs(): number {
+    return this.latency;
+  }
+
   /** When a missing packet will be declared lost, if one is being waited for. */
   pollTimeout(): number | undefined {
+    if (!this.started && this.next !== undefined) return this.firstArrival + (this.startupHold ?? this.latency);
     return this.gapSince === undefined ? undefined : this.gapSince + this.latency;
   }
 
@@ -149,9 +166,8 @@ export class JitterBuffer {
     const head = this.next === undefined ? undefined : this.held.get(this.next);
     const hint = this.options.frames ? this.options.isFrameStart : undefined;
     if (head && hint?.(head.packet)) return true;
-    if (now >= this.firstArrival + this.latency || this.held.size > this.maxPackets) return true;
-    this.gapSince = this.firstArrival;
-    return false;
+    const hold = this.startupHold ?? this.latency;
+    return now >= this.firstArrival + hold || this.held.size > this.maxPackets;
   }
 
   private emit(packet: RtpPacket): void {

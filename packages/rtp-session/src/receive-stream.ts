@@ -7,7 +7,7 @@
  */
 import type { RtcpPacket, RtpPacket, SenderReport } from '@rtcwire/rtp';
 import { ntpMiddle32 } from '@rtcwire/rtp';
-import { type JitterBufferOptions, type JitterOutput, JitterBuffer } from './jitter-buffer.js';
+import { JitterBuffer, type JitterBufferOptions, type JitterOutput } from './jitter-buffer.js';
 import { KeyframeRequester } from './keyframe-requester.js';
 import { NackGenerator, type NackGeneratorOptions } from './nack-generator.js';
 import { ReceiveStatistics } from './receive-statistics.js';

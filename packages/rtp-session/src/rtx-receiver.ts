@@ -5,7 +5,7 @@
  * (§4) and drops duplicates of packets already received, whichever copy came first.
  */
 import { DropCounters, isParseError } from '@rtcwire/common';
-import { type RtpPacket, fromRtxPacket } from '@rtcwire/rtp';
+import { fromRtxPacket, type RtpPacket } from '@rtcwire/rtp';
 import { ReceivedWindow } from './received-window.js';
 
 export interface RtxReceiverOptions {

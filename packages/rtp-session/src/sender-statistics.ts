@@ -3,7 +3,7 @@
  * octet counts) and what the remote's report blocks say about our stream (getStats'
  * `remote-inbound-rtp`: fraction lost, packets lost, jitter, round-trip time from LSR/DLSR).
  */
-import { type ReportBlock, type SenderReport, ntpFromUnixMs, ntpMiddle32, roundTripTimeMs } from '@rtcwire/rtp';
+import { ntpFromUnixMs, ntpMiddle32, type ReportBlock, roundTripTimeMs, type SenderReport } from '@rtcwire/rtp';
 
 export class SenderStatistics {
   packetsSent = 0;

@@ -7,7 +7,7 @@
  * next report's start back so its arrival is reported too.
  */
 import { Unwrapper } from '@rtcwire/common';
-import { type TransportCcFeedback, type TwccArrival, buildTransportCcFeedback } from '@rtcwire/rtp';
+import { buildTransportCcFeedback, type TransportCcFeedback, type TwccArrival } from '@rtcwire/rtp';
 
 export interface TwccFeedbackOptions {
   readonly senderSsrc: number;

@@ -6,11 +6,11 @@
  */
 import { seededRandom } from '@rtcwire/common';
 import {
-  ExtensionMap,
   absSendTimeExtension,
   absSendTimeFromMs,
   absSendTimeToMs,
   decodeRtcpPackets,
+  ExtensionMap,
   encodeRtcpPackets,
   encodeRtpPacket,
   readRtpHeader,

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   AimdRateControl,
   DelayDetector,
+  linearSlope,
   RembGenerator,
   SendSideBandwidthEstimator,
-  linearSlope,
 } from '../src/index.js';
 
 describe('delay-based detector (GCC)', () => {

@@ -1,7 +1,7 @@
 import type { RtpPacket } from '@rtcwire/rtp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type JitterOutput, JitterBuffer } from '../src/index.js';
+import { JitterBuffer, type JitterOutput } from '../src/index.js';
 import { rtp } from './helpers.js';
 
 function drain(jb: JitterBuffer): JitterOutput[] {
@@ -136,5 +136,58 @@ describe('JitterBuffer with a frame-start hint', () => {
     jb.handlePacket(0, pkt(4, 2, true, true));
     jb.handleTimeout(0);
     expect(completeness(jb)).toEqual([false, true]);
+  });
+});
+
+describe('JitterBuffer latency control', () => {
+  const pkt = (seq: number): RtpPacket => ({
+    marker: true,
+    payloadType: 96,
+    sequenceNumber: seq,
+    timestamp: seq * 3000,
+    ssrc: 1,
+    csrcs: [],
+    extensions: [],
+    payload: new Uint8Array([seq & 0xff]),
+    paddingLength: 0,
+  });
+  const drain = (jb: JitterBuffer) => {
+    const out = [];
+    for (let o = jb.poll(); o; o = jb.poll()) out.push(o);
+    return out;
+  };
+
+  it('startupHoldMs 0 emits the first packet at once; an earlier one arriving later is late', () => {
+    const jb = new JitterBuffer({ latencyMs: 200, startupHoldMs: 0 });
+    jb.handlePacket(0, pkt(10));
+    expect(drain(jb)).toEqual([{ type: 'packet', packet: pkt(10) }]);
+    jb.handlePacket(5, pkt(9));
+    expect(drain(jb)).toEqual([]);
+    expect(jb.packetsLate).toBe(1);
+  });
+
+  it('holds the start for startupHoldMs and wakes up then', () => {
+    const jb = new JitterBuffer({ latencyMs: 200, startupHoldMs: 30 });
+    jb.handlePacket(0, pkt(10));
+    expect(jb.pollTimeout()).toBe(30);
+    jb.handlePacket(10, pkt(9));
+    jb.handleTimeout(30);
+    expect(drain(jb).map((o) => (o.type === 'packet' ? o.packet.sequenceNumber : -1))).toEqual([9, 10]);
+  });
+
+  it('setLatency changes how long a gap is waited for', () => {
+    const jb = new JitterBuffer({ latencyMs: 100, startupHoldMs: 0 });
+    jb.handlePacket(0, pkt(1));
+    expect(drain(jb)).toEqual([{ type: 'packet', packet: pkt(1) }]);
+    jb.setLatency(300);
+    jb.handlePacket(10, pkt(3));
+    expect(jb.pollTimeout()).toBe(310);
+    jb.handleTimeout(200);
+    expect(drain(jb).filter((o) => o.type === 'lost')).toEqual([]);
+    jb.handleTimeout(310);
+    expect(drain(jb)).toEqual([
+      { type: 'lost', sequenceNumbers: [2] },
+      { type: 'packet', packet: pkt(3) },
+    ]);
   });
 });

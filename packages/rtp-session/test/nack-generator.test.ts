@@ -1,4 +1,4 @@
-import { encodeRtcpPackets, decodeRtcpPackets, sequencesFromNackItems } from '@rtcwire/rtp';
+import { decodeRtcpPackets, encodeRtcpPackets, sequencesFromNackItems } from '@rtcwire/rtp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NackGenerator } from '../src/index.js';

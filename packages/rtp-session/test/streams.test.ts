@@ -1,11 +1,11 @@
 import { seededRandom } from '@rtcwire/common';
 import {
-  type RtcpPacket,
   decodeRtcpPackets,
   decodeRtpPacket,
   encodeRtcpPackets,
   encodeRtpPacket,
   ntpFromUnixMs,
+  type RtcpPacket,
 } from '@rtcwire/rtp';
 import { describe, expect, it } from 'vitest';
 import { ReceiveStream, RtxReceiver, SendStream } from '../src/index.js';

@@ -1,4 +1,4 @@
-import { type TransportCcFeedback, decodeRtcpPackets, encodeRtcpPackets, transportCcArrivals } from '@rtcwire/rtp';
+import { decodeRtcpPackets, encodeRtcpPackets, type TransportCcFeedback, transportCcArrivals } from '@rtcwire/rtp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TwccFeedbackGenerator } from '../src/index.js';

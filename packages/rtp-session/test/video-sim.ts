@@ -6,13 +6,13 @@
  */
 import { type RandomSource, randomInt, seededRandom } from '@rtcwire/common';
 import {
-  type RtcpPacket,
-  type ReportBlock,
   decodeRtcpPackets,
   decodeRtpPacket,
   encodeRtcpPackets,
   encodeRtpPacket,
   ntpMiddle32,
+  type ReportBlock,
+  type RtcpPacket,
 } from '@rtcwire/rtp';
 import {
   JitterBuffer,

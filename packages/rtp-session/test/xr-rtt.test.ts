@@ -1,4 +1,4 @@
-import { decodeRtcpPackets, encodeRtcpPackets, type ExtendedReport } from '@rtcwire/rtp';
+import { decodeRtcpPackets, type ExtendedReport, encodeRtcpPackets } from '@rtcwire/rtp';
 import { describe, expect, it } from 'vitest';
 import { XrRttReceiver, XrRttResponder } from '../src/index.js';
 

@@ -11,10 +11,10 @@ import {
 import { ReceiveStream, RembGenerator, RtxReceiver, TwccFeedbackGenerator } from '@rtcwire/rtp-session';
 import { HDREXT } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
-import { MediaSender, type OutgoingRtp } from './media-sender.js';
 import { bySourceSsrc, extensionData, extensionId, routeRtp } from './media-routing.js';
+import { MediaSender, type OutgoingRtp } from './media-sender.js';
 import { RtcpReporter } from './rtcp-report.js';
-import type { ResolvedRtpFeatures } from './rtp-features.js';
+import { nackRepairWaitMs, type ResolvedRtpFeatures } from './rtp-features.js';
 import type { Transceiver } from './transceiver.js';
 
 /** What the media layer reports upward. */
@@ -252,11 +252,13 @@ export class MediaEngine {
       codec.feedback.some((f) => f.type === type && f.parameter === parameter);
     const video = t.kind === 'video';
     const { nack, jitterBufferMs } = this.options.features;
+    const nacked = nack && has('nack');
+    const latencyMs = jitterBufferMs ?? (video && nacked ? nackRepairWaitMs(this.rttMs) : 0);
     stream = new ReceiveStream({
       ssrc,
       senderSsrc: t.sender.ssrc,
       clockRate: codec.clockRate,
-      nack: nack && has('nack'),
+      nack: nacked,
       // RFC 4585 §6.3.1 PLI when `nack pli` was negotiated, else RFC 5104 FIR with `ccm fir`.
       keyframes: !video
         ? false
@@ -265,7 +267,8 @@ export class MediaEngine {
           : has('ccm', 'fir')
             ? { method: 'fir' }
             : false,
-      ...(jitterBufferMs > 0 ? { jitterBuffer: { latencyMs: jitterBufferMs } } : {}),
+      // A real-time receiver starts with the first packet it gets: no startup hold.
+      ...(latencyMs > 0 ? { jitterBuffer: { latencyMs, startupHoldMs: 0 } } : {}),
     });
     if (this.rttMs !== undefined) stream.setRoundTripTime(this.rttMs);
     t.receiver.streams.set(ssrc, stream);
@@ -325,7 +328,13 @@ export class MediaEngine {
 
   private setRoundTripTime(rttMs: number): void {
     this.rttMs = rttMs;
-    for (const t of this.transceivers()) for (const s of t.receiver.streams.values()) s.setRoundTripTime(rttMs);
+    const adaptive = this.options.features.jitterBufferMs === undefined;
+    for (const t of this.transceivers()) {
+      for (const s of t.receiver.streams.values()) {
+        s.setRoundTripTime(rttMs);
+        if (adaptive) s.jitterBuffer?.setLatency(nackRepairWaitMs(rttMs));
+      }
+    }
   }
 
   private interval(): number {

@@ -14,11 +14,33 @@ export interface RtpFeatures {
   remb?: boolean;
   /** Pace sent media at 2.5 × the bandwidth estimate instead of sending each frame as one burst. Default false. */
   pacer?: boolean;
-  /** Reorder received packets for up to this many ms before delivery (0/absent: deliver on arrival). */
+  /**
+   * Hold packets after a gap for up to this many ms, so NACK repairs are delivered in sequence order
+   * (0: deliver every packet on arrival). Default: for video streams that negotiated NACK, a wait that
+   * follows the round-trip time (`nackRepairWaitMs`) — a frame assembler counting packets would give up
+   * on one lost in a keyframe burst before its repair arrives — and none for others. In-order packets
+   * are never held, nor is the start of a stream.
+   */
   jitterBufferMs?: number;
 }
 
-export type ResolvedRtpFeatures = Required<RtpFeatures>;
+export interface ResolvedRtpFeatures {
+  nack: boolean;
+  twcc: boolean;
+  remb: boolean;
+  pacer: boolean;
+  /** Undefined: the default (a jitter buffer for NACKed video only). */
+  jitterBufferMs: number | undefined;
+}
+
+/**
+ * How long a NACKed video stream waits for a missing packet when no jitter buffer is configured: the
+ * first NACK's reorder wait plus a round trip for the repair, and room for two retries (RFC 4585 §6.2.1
+ * leaves timing to the receiver), clamped to 150–1000 ms; 100 ms RTT assumed until one is measured.
+ */
+export function nackRepairWaitMs(rttMs: number | undefined): number {
+  return Math.min(1000, Math.max(150, 100 + 3 * (rttMs ?? 100)));
+}
 
 export function resolveRtpFeatures(f: RtpFeatures = {}): ResolvedRtpFeatures {
   return {
@@ -26,7 +48,7 @@ export function resolveRtpFeatures(f: RtpFeatures = {}): ResolvedRtpFeatures {
     twcc: f.twcc ?? true,
     remb: f.remb ?? false,
     pacer: f.pacer ?? false,
-    jitterBufferMs: f.jitterBufferMs ?? 0,
+    jitterBufferMs: f.jitterBufferMs,
   };
 }
 

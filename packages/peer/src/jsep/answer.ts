@@ -1,14 +1,14 @@
 import {
+  bundleMids,
   type Direction,
   type Extmap,
-  type SdpMedia,
-  type SessionDescription,
-  bundleMids,
   isRejected,
   mediaCodecs,
   mediaDirection,
   mediaExtensions,
   mediaMid,
+  type SdpMedia,
+  type SessionDescription,
 } from '@rtcwire/sdp';
 import type { CodecCapability, HeaderExtensionCapability, MediaKind } from './capabilities.js';
 import { type NegotiatedCodec, negotiateCodecs } from './codec-negotiation.js';

@@ -2,14 +2,14 @@ import {
   type Direction,
   type Extmap,
   type Fingerprint,
-  type SdpAttribute,
-  type SdpMedia,
-  type SessionDescription,
-  type SetupRole,
   formatExtmap,
   formatFingerprint,
   formatRtcpFb,
   formatRtpmap,
+  type SdpAttribute,
+  type SdpMedia,
+  type SessionDescription,
+  type SetupRole,
 } from '@rtcwire/sdp';
 import type { MediaKind } from './capabilities.js';
 import type { NegotiatedCodec } from './codec-negotiation.js';

@@ -2,10 +2,10 @@ import { ChromeSession } from '@rtcwire/interop-chrome';
 import { bundleMids, mediaCodecs, mediaDirection, parseSdp, writeSdp } from '@rtcwire/sdp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_AUDIO_CODECS,
-  DEFAULT_VIDEO_CODECS,
   answerSection,
   buildDescription,
+  DEFAULT_AUDIO_CODECS,
+  DEFAULT_VIDEO_CODECS,
   offerSection,
 } from '../../src/index.js';
 import { caps, transport } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type SessionDescription, parseSdp } from '@rtcwire/sdp';
+import { parseSdp, type SessionDescription } from '@rtcwire/sdp';
 import {
   type Capabilities,
   DEFAULT_AUDIO_CODECS,

@@ -1,11 +1,11 @@
-import { mediaCodecs, parseSdp, writeSdp, bundleMids, mediaDirection } from '@rtcwire/sdp';
+import { bundleMids, mediaCodecs, mediaDirection, parseSdp, writeSdp } from '@rtcwire/sdp';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_VIDEO_CODECS,
   answerDirection,
   answerSection,
   buildDescription,
   codecMatches,
+  DEFAULT_VIDEO_CODECS,
   negotiateCodecs,
   offerSection,
   parseProfileLevelId,
