@@ -309,8 +309,10 @@ export class RTCPeerConnection extends EventTarget {
     return this.addTransceiver(track, { direction: 'sendrecv', streams }).sender;
   }
 
+  /** W3C: a stopped transceiver is removed once the rejection of its m= line has been negotiated. */
   getTransceivers(): RTCRtpTransceiver[] {
-    return [...this.wrappers.values()];
+    const core = this.core;
+    return [...this.wrappers.values()].filter((w) => !core?.isTransceiverRemoved(w.core.id));
   }
 
   getSenders(): RTCRtpSender[] {

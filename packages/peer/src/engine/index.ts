@@ -1,4 +1,12 @@
 export { classifyPacket, type PacketClass } from './demux.js';
+export {
+  associateByMid,
+  associateLine,
+  keptSection,
+  type OfferSlot,
+  planOfferLayout,
+  settleStopped,
+} from './mline-reuse.js';
 export { MediaEngine, type MediaEvent } from './media-engine.js';
 export { NackGenerator, type NackGeneratorOptions } from './nack-generator.js';
 export { PeerConnectionCore } from './peer-core.js';

@@ -18,6 +18,7 @@ import {
   mediaCandidates,
   mediaDirection,
   mediaEndOfCandidates,
+  mediaMid,
   parseSdp,
   type SdpMedia,
   type SessionDescription,
@@ -35,6 +36,7 @@ import { buildDescription, type SectionPlan } from '../jsep/description.js';
 import { offerSection } from '../jsep/offer.js';
 import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAnswer } from './apply-description.js';
 import { MediaEngine } from './media-engine.js';
+import { associateByMid, associateLine, keptSection, planOfferLayout, settleStopped } from './mline-reuse.js';
 import { SecureTransport } from './secure-transport.js';
 import type { Transceiver } from './transceiver.js';
 import type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
@@ -68,6 +70,10 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private localDescription: SessionDescription | undefined;
   private remoteDescription: SessionDescription | undefined;
   private pendingRemoteOffer: SessionDescription | undefined;
+  /** The descriptions of the last completed offer/answer (JSEP's current local/remote descriptions). */
+  private negotiated: { local: SessionDescription; remote: SessionDescription } | undefined;
+  /** Ids of stopped transceivers whose rejection was negotiated: no longer in the W3C set of transceivers. */
+  private readonly removed = new Set<number>();
   private remoteVerifier: PeerVerifier | undefined;
   private dtlsRole: 'client' | 'server' | undefined;
   private nextMid = 0;
@@ -165,6 +171,19 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     return this.localFingerprint;
   }
 
+  /**
+   * The W3C set of transceivers: `transceivers` minus the stopped ones whose rejection has been negotiated
+   * (webrtc-pc §4.4.1.6). Ids stay stable: `transceivers[id]` keeps every transceiver ever made.
+   */
+  getTransceivers(): Transceiver[] {
+    return this.transceivers.filter((t) => !this.removed.has(t.id));
+  }
+
+  /** True once a stopped transceiver's rejected m= line has been negotiated (it left getTransceivers()). */
+  isTransceiverRemoved(id: number): boolean {
+    return this.removed.has(id);
+  }
+
   addTransceiver(
     kind: MediaKind,
     init: { direction?: Transceiver['direction']; streamIds?: readonly string[]; trackId?: string } = {},
@@ -188,11 +207,15 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     this.assertOpen();
     if (this.signaling !== 'stable' && this.signaling !== 'have-local-offer')
       throw new InvalidStateError(`createOffer in ${this.signaling}`);
-    for (const t of this.transceivers) if (t.mid === null) t.mid = this.freshMid();
-    const sections: SectionPlan[] = this.transceivers.map((t) =>
-      offerSection(
+    // RFC 9429 §5.2.2: lines keep their index; a new transceiver recycles a rejected line or is appended.
+    const slots = planOfferLayout(this.transceivers, this.negotiated?.local, this.negotiated?.remote);
+    const sections: SectionPlan[] = slots.map((slot, i) => {
+      if ('kept' in slot) return keptSection(slot.kept, i);
+      const t = slot.transceiver;
+      if (t.mid === null) t.mid = this.freshMid();
+      return offerSection(
         {
-          mid: t.mid as string,
+          mid: t.mid,
           kind: t.kind,
           direction: t.direction,
           sender: {
@@ -207,8 +230,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
         },
         this.caps.codecs[t.kind],
         this.caps.extensions,
-      ),
-    );
+      );
+    });
     return writeSdp(this.describe(sections, 'actpass'));
   }
 
@@ -231,6 +254,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
         {
           offered: m,
           transceiverDirection: t && !t.stopped ? t.direction : 'inactive',
+          ...(t?.stopped ? { stopped: true } : {}),
           ...(t
             ? {
                 sender: {
@@ -259,6 +283,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       if (this.signaling !== 'stable' && this.signaling !== 'have-local-offer')
         throw new InvalidStateError(`setLocalDescription(offer) in ${this.signaling}`);
       this.localDescription = desc;
+      associateByMid(desc, this.transceivers);
       this.ensureAgent(now, true);
       this.setSignaling('have-local-offer');
     } else {
@@ -271,6 +296,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
         const t = this.transceivers.find((x) => x.mLineIndex === i);
         if (t) settleFromAnswer(t, m, true, desc);
       });
+      settleStopped(desc, this.transceivers, this.removed);
+      this.negotiated = { local: desc, remote: this.remoteDescription };
       this.ensureAgent(
         now,
         (this.remoteDescription &&
@@ -324,10 +351,12 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
           (x) => x.mid === (this.localDescription?.media[i] && m.attributes.find((a) => a.name === 'mid')?.value),
         );
         if (!t) return;
-        t.mLineIndex = i;
+        associateLine(this.transceivers, t, i);
         settleFromAnswer(t, m, false, desc);
         learnRemoteSsrcs(t, m);
       });
+      settleStopped(desc, this.transceivers, this.removed);
+      this.negotiated = { local: this.localDescription, remote: desc };
       const theirs = setupRole(first, desc);
       this.dtlsRole = theirs === 'active' ? 'server' : 'client';
       this.setSignaling('stable');
@@ -602,7 +631,10 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   }
 
   private freshMid(): string {
-    const used = new Set(this.transceivers.map((t) => t.mid));
+    // RFC 9429 §5.2.2: a recycled line gets a new mid, so skip every mid the session has used.
+    const used = new Set<string | null>(this.transceivers.map((t) => t.mid));
+    for (const d of [this.negotiated?.local, this.negotiated?.remote, this.localDescription])
+      for (const m of d?.media ?? []) used.add(mediaMid(m) ?? null);
     while (used.has(String(this.nextMid))) this.nextMid++;
     return String(this.nextMid++);
   }
