@@ -21,7 +21,7 @@ const bundle = (sdp: string) => /a=group:BUNDLE ([^\r\n]*)/.exec(sdp)?.[1]?.spli
 const midAt = (sdp: string, index: number) => lines(sdp)[index]?.split(':')[1];
 
 /** One step of Chrome's side of the second test, as page JavaScript. */
-const CHROME_STEP = String.raw`async (step) => {
+const CHROME_STEP = `async (step) => {
   const canvasTrack = () => {
     const canvas = document.createElement('canvas');
     canvas.width = 320; canvas.height = 240;

@@ -20,7 +20,6 @@ import {
   mediaEndOfCandidates,
   mediaMid,
   parseSdp,
-  type SdpMedia,
   type SessionDescription,
   setupRole,
   writeSdp,
@@ -38,6 +37,7 @@ import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAn
 import { MediaEngine } from './media-engine.js';
 import { associateByMid, associateLine, keptSection, planOfferLayout, settleStopped } from './mline-reuse.js';
 import { SecureTransport } from './secure-transport.js';
+import { bundleTransportChanged, transportSection } from './transport-change.js';
 import type { Transceiver } from './transceiver.js';
 import type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
 
@@ -62,7 +62,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private readonly localFingerprint: string;
   private sessionVersion = 0;
   private agent: IceAgent | undefined;
-  private readonly secure: SecureTransport;
+  private secure: SecureTransport;
   private readonly media: MediaEngine;
   private signaling: SignalingState = 'stable';
   private connection: PeerConnectionState = 'new';
@@ -324,9 +324,11 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const fps = fingerprints(first, desc);
     if (fps.length === 0) throw new InvalidArgumentError('remote description has no a=fingerprint');
     this.remoteVerifier = createFingerprintVerifier({ fingerprints: fps.map((f) => `${f.algorithm} ${f.value}`) });
+    const transportChanged = bundleTransportChanged(this.remoteDescription, desc);
     if (type === 'offer') {
       if (this.signaling !== 'stable' && this.signaling !== 'have-remote-offer')
         throw new InvalidStateError(`setRemoteDescription(offer) in ${this.signaling}`);
+      if (transportChanged) this.replaceBundleTransport(now);
       associateRemoteOffer(desc, this.transceivers, (kind) => this.addTransceiver(kind));
       const remoteSends: Transceiver[] = [];
       desc.media.forEach((m, i) => {
@@ -345,6 +347,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     } else {
       if (this.signaling !== 'have-local-offer' || !this.localDescription)
         throw new InvalidStateError(`setRemoteDescription(answer) in ${this.signaling}`);
+      if (transportChanged) this.replaceBundleTransport(now);
       this.remoteDescription = desc;
       desc.media.forEach((m, i) => {
         const t = this.transceivers.find(
@@ -496,7 +499,32 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     });
   }
 
-  private ensureAgent(_now: Millis, controlling: boolean): void {
+  /**
+   * The BUNDLE group moved to a new transport (rule and references in transport-change.ts): a new ICE agent
+   * with our current credentials and role (fresh checks and selection against the new remote candidates) and
+   * a new DTLS/SRTP transport, started once the answer gives the roles. Transceivers, their SSRCs and
+   * sequence numbers carry on.
+   */
+  private replaceBundleTransport(now: Millis): void {
+    const old = this.agent;
+    if (old) {
+      this.flushAgent(now);
+      this.agent = undefined;
+      this.ensureAgent(now, old.controlling, old.localParameters);
+      old.close();
+      (this.agent as IceAgent | undefined)?.gather(now);
+    }
+    this.secure = this.secure.renew();
+    this.dtlsRole = undefined;
+    this.iceState = 'new';
+    this.log.debug('BUNDLE transport changed: new ICE checks and a new DTLS handshake');
+  }
+
+  private ensureAgent(
+    _now: Millis,
+    controlling: boolean,
+    credentials?: { usernameFragment: string; password: string },
+  ): void {
     if (this.agent) return;
     this.agent = new IceAgent({
       random: this.options.random,
@@ -505,8 +533,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       ...(this.options.stunServers ? { stunServers: this.options.stunServers } : {}),
       ...(this.options.turnServers ? { turnServers: this.options.turnServers } : {}),
       ...(this.options.relayOnly ? { relayOnly: true } : {}),
-      usernameFragment: this.ufrag,
-      password: this.pwd,
+      usernameFragment: credentials?.usernameFragment ?? this.ufrag,
+      password: credentials?.password ?? this.pwd,
       logger: this.log.child('ice'),
     });
   }
@@ -658,14 +686,6 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private assertOpen(): void {
     if (this.closed) throw new InvalidStateError('the peer connection is closed');
   }
-}
-
-/**
- * The section that carries the BUNDLE transport's ICE/DTLS attributes: the first one not rejected (a rejected
- * m-line has port 0 and may have no transport attributes at all, and may come first after renegotiation).
- */
-function transportSection(desc: SessionDescription): SdpMedia | undefined {
-  return desc.media.find((m) => !isRejected(m)) ?? desc.media[0];
 }
 
 function parseSdpFingerprint(text: string): { algorithm: string; value: string } {
