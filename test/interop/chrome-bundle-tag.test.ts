@@ -9,6 +9,10 @@ import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
 // and media resumes on the remaining transceiver with its SSRC unchanged.
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Poll `cond` every 100 ms for up to `ms` (the assertion that follows says what was expected). */
+const until = async (cond: () => boolean, ms: number) => {
+  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await wait(100);
+};
 const attr = (sdp: string, name: string, mid: string) => {
   const section = sdp.split(/\r?\nm=/).find((m) => new RegExp(`\\na=mid:${mid}\\r?\\n`).test(m)) ?? '';
   return new RegExp(`\\na=${name}:([^\\r\\n]*)`).exec(section)?.[1];
@@ -19,7 +23,7 @@ const ports = (sdp: string, mid: string) => {
   return [...section.matchAll(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+)/g)].map((m) => m[1]);
 };
 
-/** One step of Chrome's side when Chrome offers: two canvas video tracks, then stop the first. */
+/** One step of Chrome's side when Chrome offers: two canvas video tracks, stop the first, add a third. */
 const CHROME_STEP = `async (step) => {
   const canvasTrack = () => {
     const canvas = document.createElement('canvas');
@@ -36,6 +40,7 @@ const CHROME_STEP = `async (step) => {
   }
   const pc = window.tagPc;
   if (step === 'stop') pc.getTransceivers()[0].stop();
+  if (step === 'add') pc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
   if (pc.iceGatheringState !== 'complete')
     await new Promise((resolve) => {
@@ -71,7 +76,7 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
           if ((ev as CustomEvent<EncodedFrame>).detail.codec === 'VP8') frames.set(mid, (frames.get(mid) ?? 0) + 1);
         });
       };
-      const chromeOffer = (step: 'start' | 'stop') =>
+      const chromeOffer = (step: 'start' | 'stop' | 'add') =>
         page.page.evaluate(`(${CHROME_STEP})(${JSON.stringify(step)})`) as Promise<string>;
       const answerOffer = async (offer: string) => {
         await pc.setRemoteDescription({ type: 'offer', sdp: offer });
@@ -91,7 +96,8 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
         const offer1 = await chromeOffer('start');
         await answerOffer(offer1);
         await pc.waitForConnectionState('connected', 15_000);
-        await wait(1000);
+        // Frames on mid 1 before the change (Chrome's encoder may take a while to start on a loaded machine).
+        await until(() => (frames.get('1') ?? 0) > 5, 10_000);
         const midOneBefore = frames.get('1') ?? 0;
         expect(midOneBefore).toBeGreaterThan(0);
 
@@ -119,6 +125,24 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
         );
         expect(after - resumed).toBeGreaterThan(20);
         expect(transports.some((t) => t.dtlsState === 'connected' && t.dtlsRole === chromeRole)).toBe(true);
+
+        // Then a new track: Chrome recycles line 0 with a new mid and lists the group in line order, so the tag
+        // moves to the new mid while mid 1 stays in the group — and Chrome moves transport again; so do we.
+        const offer3 = await chromeOffer('add');
+        const newMid = /a=mid:(\S+)/.exec(offer3.split(/\r?\nm=/)[1] ?? '')?.[1] ?? '';
+        console.log(`Chrome's third offer: BUNDLE ${bundle(offer3)?.join(' ')}, line 0 mid ${newMid}`);
+        expect(newMid).not.toBe('0');
+        expect(bundle(offer3)).toEqual([newMid, '1']);
+        const answer3 = await answerOffer(offer3);
+        expect(bundle(answer3)).toEqual([newMid, '1']);
+        const beforeThird = frames.get('1') ?? 0;
+        await pc.waitForConnectionState('connected', 15_000);
+        await page.page.waitForFunction(`window.tagPc.connectionState === 'connected'`, undefined, { timeout: 15_000 });
+        await wait(2500);
+        console.log('rtcwire frames per mid after the third offer:', JSON.stringify([...frames]));
+        expect(frames.get(newMid) ?? 0).toBeGreaterThan(20);
+        expect((frames.get('1') ?? 0) - beforeThird).toBeGreaterThan(20);
+        expect(pc.connectionState).toBe('connected');
       } finally {
         pc.close();
         await page.page.evaluate('window.tagPc && window.tagPc.close()').catch(() => {});
@@ -178,6 +202,32 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
       expect(Number(after?.framesDecoded ?? 0) - Number(resumed?.framesDecoded ?? 0)).toBeGreaterThan(20);
       // The transceiver's SSRC carried on across the new transport.
       expect(after?.ssrc).toBe(before?.ssrc);
+      expect(pc.connectionState).toBe('connected');
+
+      // Then a new track recycles line 0 (mid 2). The group is in line order (`BUNDLE 2 1`) as Chrome writes it,
+      // so the tag and the transport move again, on both sides.
+      const c = new MediaStreamTrack({ kind: 'video' });
+      const third = pc.addTransceiver(c, { direction: 'sendonly' });
+      const r3 = await renegotiate();
+      console.log(
+        `rtcwire's third offer: BUNDLE ${bundle(r3.offer)?.join(' ')}; Chrome's answer BUNDLE ${bundle(r3.answer)?.join(' ')}`,
+      );
+      expect(third.mid).toBe('2');
+      expect(/a=mid:(\S+)/.exec(r3.offer.split(/\r?\nm=/)[1] ?? '')?.[1]).toBe('2');
+      expect(bundle(r3.offer)).toEqual(['2', '1']);
+      expect(bundle(r3.answer)).toEqual(['2', '1']);
+      stops.push(loop(c, 'VP8', vp8.frames, vp8.fps, 90_000));
+      await pc.waitForConnectionState('connected', 15_000);
+      await page.waitForConnectionState('connected');
+      const midOne = await inbound('1');
+      await wait(2500);
+      const recycled = await inbound('2');
+      const midOneLater = await inbound('1');
+      console.log(
+        `Chrome decoded on the recycled line (mid 2): ${recycled?.framesDecoded}; mid 1: ${midOne?.framesDecoded} → ${midOneLater?.framesDecoded}`,
+      );
+      expect(Number(recycled?.framesDecoded ?? 0)).toBeGreaterThan(20);
+      expect(Number(midOneLater?.framesDecoded ?? 0) - Number(midOne?.framesDecoded ?? 0)).toBeGreaterThan(20);
       expect(pc.connectionState).toBe('connected');
     } finally {
       for (const s of stops) s();

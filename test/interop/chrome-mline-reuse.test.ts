@@ -8,6 +8,10 @@ import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
 // in both SDPs, and its media flows — with rtcwire offering, and with Chrome offering (Chrome recycles too).
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Poll `cond` every 100 ms for up to `ms` (the assertion that follows says what was expected). */
+const until = async (cond: () => boolean, ms: number) => {
+  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await wait(100);
+};
 /** `kind:mid:port` per m= line, port shown as 0 or 'on'. */
 const lines = (sdp: string) =>
   sdp
@@ -151,7 +155,7 @@ describe('m= line reuse with Chrome', () => {
     try {
       await answerOffer((await chromeOffer('start')).sdp);
       await pc.waitForConnectionState('connected', 15_000);
-      await wait(1000);
+      await until(() => (frames.get('1') ?? 0) > 5, 10_000);
       expect(frames.get('1') ?? 0).toBeGreaterThan(0);
 
       const stop = await chromeOffer('stop');

@@ -12,6 +12,7 @@ import {
 import { AlertDescription, createFingerprintVerifier, fingerprintOf, type PeerVerifier } from '@rtcwire/dtls';
 import { formatCandidate, IceAgent, type IceConnectionState, parseCandidate } from '@rtcwire/ice';
 import {
+  bundleMids,
   fingerprints,
   iceParameters,
   isRejected,
@@ -144,8 +145,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const desc = this.localDescription;
     if (!desc) return undefined;
     const agent = this.agent;
-    const first = desc.media.find((m) => m.port !== 0);
-    if (!agent || !first) return writeSdp(desc);
+    const first = transportSection(desc);
+    if (!agent || !first || isRejected(first)) return writeSdp(desc);
     const known = new Set(mediaCandidates(first));
     const extra = agent.localCandidates
       .filter((c) => !this.options.relayOnly || c.type === 'relay')
@@ -232,7 +233,10 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
         this.caps.extensions,
       );
     });
-    return writeSdp(this.describe(sections, 'actpass'));
+    // The BUNDLE group in m= line order, as Chromium writes it: after line 0 is recycled the tag moves to it, and
+    // with it the transport (transport-change.ts). Keeping the old tag first instead makes Chromium 156 fail
+    // setLocalDescription(answer) with "Failed to setup RTCP mux" for the recycled line (tried).
+    return writeSdp(this.describe(sections, 'actpass', undefined));
   }
 
   createAnswer(): string {
@@ -273,7 +277,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     });
     for (const s of sections)
       if (s.rejected && s.rejectReason) this.log.debug('rejecting section', { mid: s.mid, reason: s.rejectReason });
-    return writeSdp(this.describe(sections, setup));
+    return writeSdp(this.describe(sections, setup, bundleMids(offer)?.[0]));
   }
 
   setLocalDescription(now: Millis, type: SdpType, sdp: string): void {
@@ -473,7 +477,11 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
 
   // ---- internals ----
 
-  private describe(sections: readonly SectionPlan[], setup: 'actpass' | 'active' | 'passive'): SessionDescription {
+  private describe(
+    sections: readonly SectionPlan[],
+    setup: 'actpass' | 'active' | 'passive',
+    bundleTag: string | undefined,
+  ): SessionDescription {
     const agent = this.agent;
     const candidates = agent
       ? agent.localCandidates
@@ -485,6 +493,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       sessionId: this.sessionId,
       sessionVersion: ++this.sessionVersion,
       sections,
+      ...(bundleTag !== undefined ? { bundleTag } : {}),
       transport: {
         // The agent's current credentials: an ICE restart (ours, or the remote's new ufrag) replaces them.
         iceUfrag: agent?.localParameters.usernameFragment ?? this.ufrag,

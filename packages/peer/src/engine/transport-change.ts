@@ -5,28 +5,29 @@ import { bundleMids, isRejected, mediaMid, type SdpMedia, type SessionDescriptio
  *
  * RFC 9429 §5.10/§5.11 (applying descriptions): the m= sections of a BUNDLE group use the transport of the
  * BUNDLE-tag m= section (the first mid of the group, RFC 9143 §7.2.1/§7.3.1); the transports of the other
- * sections are discarded once BUNDLE is negotiated. The tag stays on the same section in later offers
- * unless that section leaves the group (it is stopped: port 0, RFC 9143 §7.5.3). Then the group's transport is
- * the transport of the *newly* tagged section — a different transport, because the one it had was discarded.
- * Chromium 156 behaves exactly so, as offerer and as answerer (observed in test/interop/chrome-bundle-tag):
- * new local ports and candidates for the new tag, the same ICE ufrag/pwd and certificate fingerprint, fresh
- * ICE checks from the new sockets and a new DTLS handshake (a new ClientHello when it is the DTLS client);
- * the old transport is closed. A DTLS association belongs to its transport (RFC 8842 §5), so both sides need
- * a new one, with roles from the new a=setup, and new SRTP keys from it (RFC 5764 §4.2).
+ * sections are discarded once BUNDLE is negotiated. So when the tag names another section, the group's transport
+ * is the transport of the newly tagged section — a different one, since the one it had was discarded. RFC 9143
+ * asks an offerer to keep the tag where it is unless that section leaves the group, but Chromium 156 lists the
+ * group in m= line order and moves the tag whenever line order changes it, and then always moves transport, as
+ * offerer and as answerer (observed in test/interop/chrome-bundle-tag.test.ts):
+ * - its first transceiver stopped (the tag leaves the group): new local sockets and candidates for the new tag,
+ *   the same ICE ufrag/pwd and certificate fingerprint, a=setup:actpass again, fresh ICE checks from the new
+ *   sockets and a new DTLS handshake (a new ClientHello when it is the DTLS client); the old transport closes;
+ * - a new transceiver recycling line 0 after that (`BUNDLE 2 1`, the old tag 1 still in the group): again a new
+ *   transport for the new tag.
+ * A DTLS association belongs to its transport (RFC 8842 §5), so both sides need a new one, with roles from the
+ * new a=setup, and new SRTP keys from it (RFC 5764 §4.2).
  *
  * Our rule, applied to every remote offer and answer against the last remote description: the transport
- * changes when both have a BUNDLE group, their tags differ, and the previous tag is no longer an accepted
- * member of the new group. Both sides decide from the same pair of descriptions, so they agree — including
- * when rtcwire is the offerer that moved the tag (our offer writes the first accepted section as the tag).
+ * changes when both have a BUNDLE group and the tags differ. Both sides decide from the same descriptions, so
+ * two rtcwire peers agree, and rtcwire as offerer (which also writes the group in m= line order) agrees with
+ * Chromium as answerer.
  */
 export function bundleTransportChanged(previous: SessionDescription | undefined, next: SessionDescription): boolean {
   if (!previous) return false;
   const before = bundleMids(previous)?.[0];
-  const group = bundleMids(next);
-  const after = group?.[0];
-  if (before === undefined || after === undefined || before === after) return false;
-  const oldTag = next.media.find((m) => mediaMid(m) === before);
-  return !group?.includes(before) || oldTag === undefined || isRejected(oldTag);
+  const after = bundleMids(next)?.[0];
+  return before !== undefined && after !== undefined && before !== after;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { seededRandom, socketAddress } from '@rtcwire/common';
-import { bundleMids, isRejected, mediaMid, parseSdp, type SessionDescription } from '@rtcwire/sdp';
+import { bundleMids, isRejected, mediaMid, parseSdp, type SessionDescription, writeSdp } from '@rtcwire/sdp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PeerConnectionCore } from '../../src/index.js';
 import { certificates } from '../sim/two-peers.js';
@@ -112,6 +112,32 @@ describe('m= line reuse (RFC 9429 §5.2.2)', () => {
     expect(aLine1?.currentDirection).toBe('recvonly');
   });
 
+  it('recycling line 0 after the tag moved puts the recycled line first in the group; the answer follows', async () => {
+    const a = await core();
+    const b = await core();
+    const first = a.addTransceiver('video');
+    a.addTransceiver('video');
+    exchange(a, b);
+    first.stopped = true;
+    const moved = exchange(a, b);
+    expect(bundleMids(moved.offer)).toEqual(['1']);
+    a.addTransceiver('audio');
+    const { offer, answer } = exchange(a, b);
+    expect(lines(offer)).toEqual(['audio:2:on', 'video:1:on']);
+    // m= line order, as Chromium writes it (the tag moves to mid 2, and with it the transport).
+    expect(bundleMids(offer)).toEqual(['2', '1']);
+    expect(bundleMids(answer)).toEqual(['2', '1']);
+  });
+
+  it('an answer keeps the offer’s BUNDLE tag first, whatever the m= line order (RFC 9143 §7.3.1)', async () => {
+    const a = await core();
+    const offer = chromeOffer('chrome-156-offer');
+    const text = writeSdp(offer);
+    expect(text).toContain('a=group:BUNDLE 0 1\r\n');
+    a.setRemoteDescription(0, 'offer', text.replace('a=group:BUNDLE 0 1', 'a=group:BUNDLE 1 0'));
+    expect(bundleMids(parseSdp(a.createAnswer()))).toEqual(['1', '0']);
+  });
+
   it('a stopped transceiver that was never negotiated is not offered and leaves the set', async () => {
     const a = await core();
     const b = await core();
@@ -138,7 +164,6 @@ describe('m= line reuse (RFC 9429 §5.2.2)', () => {
         { name: 'mid', value: '2' },
       ],
     });
-    const { writeSdp } = await import('@rtcwire/sdp');
     a.setRemoteDescription(0, 'offer', writeSdp(offer));
     const answer = parseSdp(a.createAnswer());
     a.setLocalDescription(0, 'answer', writeSdp(answer));

@@ -27,7 +27,7 @@ const session = (group: string, lines: [string, number][]) =>
   );
 
 describe('the BUNDLE transport change rule', () => {
-  it('changes only when the tag moves because the old tag left the group', () => {
+  it('changes when the tag moves, whether or not the old tag stays in the group', () => {
     const before = session('0 1', [
       ['0', 9],
       ['1', 9],
@@ -55,8 +55,7 @@ describe('the BUNDLE transport change rule', () => {
     // Same group again, or no previous description: nothing changes.
     expect(bundleTransportChanged(before, before)).toBe(false);
     expect(bundleTransportChanged(undefined, before)).toBe(false);
-    // A reordered group that still holds the old tag: the old transport stays in the group (RFC 9143 §7.2.1 says
-    // the tag should not move, but the old transport is not gone either).
+    // A reordered group that still holds the old tag: Chromium moves transport then too (a recycled line 0).
     expect(
       bundleTransportChanged(
         before,
@@ -65,7 +64,9 @@ describe('the BUNDLE transport change rule', () => {
           ['1', 9],
         ]),
       ),
-    ).toBe(false);
+    ).toBe(true);
+    // No group before: nothing to move.
+    expect(bundleTransportChanged(session('', [['0', 9]]), before)).toBe(false);
   });
 
   it('reads the transport from the tagged section, not the first accepted one', () => {
