@@ -577,12 +577,11 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
           this.events.push({
             type: 'ice-candidate',
             candidate: `candidate:${e.sdp.replace(/^candidate:/, '')}`,
-            sdpMid: this.firstMid(),
-            sdpMLineIndex: 0,
+            ...this.candidateTarget(),
           });
           break;
         case 'end-of-candidates':
-          this.events.push({ type: 'ice-candidate', candidate: null, sdpMid: this.firstMid(), sdpMLineIndex: 0 });
+          this.events.push({ type: 'ice-candidate', candidate: null, ...this.candidateTarget() });
           break;
         case 'gathering-state':
           this.events.push({ type: 'ice-gathering-state', state: e.state });
@@ -674,6 +673,18 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       for (const m of d?.media ?? []) used.add(mediaMid(m) ?? null);
     while (used.has(String(this.nextMid))) this.nextMid++;
     return String(this.nextMid++);
+  }
+
+  /**
+   * Where trickled candidates belong: the BUNDLE-tag section (it can move, transport-change.ts) of the remote
+   * offer we are answering (our answer keeps its tag) or else of our description.
+   */
+  private candidateTarget(): { sdpMid: string | null; sdpMLineIndex: number | null } {
+    const desc = this.pendingRemoteOffer ?? this.localDescription;
+    const section = desc && transportSection(desc);
+    if (desc && section && !isRejected(section))
+      return { sdpMid: mediaMid(section) ?? null, sdpMLineIndex: desc.media.indexOf(section) };
+    return { sdpMid: this.firstMid(), sdpMLineIndex: 0 };
   }
 
   private firstMid(): string | null {

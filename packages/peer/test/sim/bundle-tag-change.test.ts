@@ -114,11 +114,19 @@ describe('stopping the BUNDLE-tagged transceiver between two engines', () => {
 
     first.stopped = true;
     first.direction = 'inactive';
+    const aMark = p.aEvents.length;
+    const bMark = p.bEvents.length;
     negotiate(p);
     p.net.runFor(200);
     const offer = p.a.currentLocalDescription ?? '';
     expect(offer).toMatch(/a=group:BUNDLE 1\r\n/);
     expect(p.net.runUntil(() => connectedCount(p.aEvents) === 2 && connectedCount(p.bEvents) === 2, 10_000)).toBe(true);
+    // Both new ICE agents gathered again and trickled their candidates for the new tag, line 1.
+    for (const events of [p.aEvents.slice(aMark), p.bEvents.slice(bMark)]) {
+      const trickled = events.filter((e) => e.type === 'ice-candidate');
+      expect(trickled.length).toBeGreaterThan(0);
+      expect(trickled.every((e) => e.type === 'ice-candidate' && e.sdpMid === '1' && e.sdpMLineIndex === 1)).toBe(true);
+    }
     // A second DTLS handshake happened on both sides.
     expect(p.aEvents.filter((e) => e.type === 'dtls-connected').length).toBe(dtlsBefore + 1);
     expect(p.bEvents.filter((e) => e.type === 'dtls-connected').length).toBe(2);
