@@ -332,7 +332,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     if (type === 'offer') {
       if (this.signaling !== 'stable' && this.signaling !== 'have-remote-offer')
         throw new InvalidStateError(`setRemoteDescription(offer) in ${this.signaling}`);
-      if (transportChanged) this.replaceBundleTransport(now);
+      if (transportChanged) this.replaceBundleTransport(now, this.remoteRestartsIce(ice.usernameFragment));
       associateRemoteOffer(desc, this.transceivers, (kind) => this.addTransceiver(kind));
       const remoteSends: Transceiver[] = [];
       desc.media.forEach((m, i) => {
@@ -351,7 +351,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     } else {
       if (this.signaling !== 'have-local-offer' || !this.localDescription)
         throw new InvalidStateError(`setRemoteDescription(answer) in ${this.signaling}`);
-      if (transportChanged) this.replaceBundleTransport(now);
+      if (transportChanged) this.replaceBundleTransport(now, false);
       this.remoteDescription = desc;
       desc.media.forEach((m, i) => {
         const t = this.transceivers.find(
@@ -512,16 +512,19 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
    * The BUNDLE group moved to a new transport (rule and references in transport-change.ts): a new ICE agent
    * with our current credentials and role (fresh checks and selection against the new remote candidates) and
    * a new DTLS/SRTP transport, started once the answer gives the roles. Transceivers, their SSRCs and
-   * sequence numbers carry on.
+   * sequence numbers carry on. When the same remote offer also restarts ICE (a new ufrag), the new agent takes
+   * new credentials too, as an answerer must (RFC 8445 §9).
    */
-  private replaceBundleTransport(now: Millis): void {
+  private replaceBundleTransport(now: Millis, iceRestart: boolean): void {
     const old = this.agent;
     if (old) {
       this.flushAgent(now);
       this.agent = undefined;
       this.ensureAgent(now, old.controlling, old.localParameters);
       old.close();
-      (this.agent as IceAgent | undefined)?.gather(now);
+      const fresh = this.agent as IceAgent | undefined;
+      if (iceRestart) fresh?.restart(now);
+      else fresh?.gather(now);
     }
     this.secure = this.secure.renew();
     this.dtlsRole = undefined;
@@ -673,6 +676,14 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       for (const m of d?.media ?? []) used.add(mediaMid(m) ?? null);
     while (used.has(String(this.nextMid))) this.nextMid++;
     return String(this.nextMid++);
+  }
+
+  /** A remote offer restarts ICE when its ufrag differs from the one of the current remote description. */
+  private remoteRestartsIce(ufrag: string): boolean {
+    const previous = this.remoteDescription;
+    const section = previous && transportSection(previous);
+    const before = previous && section ? iceParameters(section, previous)?.usernameFragment : undefined;
+    return before !== undefined && before !== ufrag;
   }
 
   /**

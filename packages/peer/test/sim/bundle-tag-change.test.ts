@@ -141,4 +141,22 @@ describe('stopping the BUNDLE-tagged transceiver between two engines', () => {
     for (let i = 1; i < seqs.length; i++) expect((seqs[i]! - seqs[i - 1]! + 0x10000) & 0xffff).toBe(1);
     expect(writeSdp(parseSdp(offer))).toContain('m=video 0 ');
   }, 30_000);
+
+  it('an ICE restart in the same offer gives the answerer new credentials on the new transport too', async () => {
+    const p = await twoPeers(8);
+    const first = p.a.addTransceiver('video', { direction: 'sendonly' });
+    p.a.addTransceiver('video', { direction: 'sendonly' });
+    negotiate(p);
+    expect(p.net.runUntil(() => connectedCount(p.aEvents) === 1 && connectedCount(p.bEvents) === 1, 10_000)).toBe(true);
+    const ufrag = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+    const aBefore = ufrag(p.a.currentLocalDescription);
+    const bBefore = ufrag(p.b.currentLocalDescription);
+    first.stopped = true;
+    p.a.restartIce(p.net.now);
+    negotiate(p);
+    expect(p.net.runUntil(() => connectedCount(p.aEvents) === 2 && connectedCount(p.bEvents) === 2, 10_000)).toBe(true);
+    expect(ufrag(p.a.currentLocalDescription)).not.toBe(aBefore);
+    expect(ufrag(p.b.currentLocalDescription)).not.toBe(bBefore);
+    expect(p.a.connectionState).toBe('connected');
+  }, 30_000);
 });
