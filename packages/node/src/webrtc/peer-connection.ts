@@ -179,7 +179,7 @@ export class RTCPeerConnection extends EventTarget {
     for (const w of this.early.splice(0)) {
       const s = w.core.sender;
       w.rebind(
-        this.core.addTransceiver(w.kind, { direction: w.direction, streamIds: s.streamIds, trackId: s.trackId }),
+        this.core.addTransceiver(w.kind, { direction: w.core.direction, streamIds: s.streamIds, trackId: s.trackId }),
       );
     }
     this.driver = new Driver<PeerEvent>(this.core, sockets, { logger: this.log });
@@ -287,7 +287,7 @@ export class RTCPeerConnection extends EventTarget {
 
   addTransceiver(
     trackOrKind: MediaStreamTrack | 'audio' | 'video',
-    init: { direction?: RTCRtpTransceiver['direction']; streams?: { id: string }[] } = {},
+    init: { direction?: Transceiver['direction']; streams?: { id: string }[] } = {},
   ): RTCRtpTransceiver {
     if (this.closedFlag) throw new DOMException('the peer connection is closed', 'InvalidStateError');
     const track = typeof trackOrKind === 'string' ? null : trackOrKind;
@@ -424,6 +424,7 @@ export class RTCPeerConnection extends EventTarget {
       track,
     );
     const w = new RTCRtpTransceiver(t, sender, new RTCRtpReceiver(remoteTrack, t));
+    w.setRemovedCheck(() => this.core?.isTransceiverRemoved(id) ?? false);
     this.wrappers.set(id, w);
     return w;
   }
