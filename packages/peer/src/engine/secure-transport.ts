@@ -65,7 +65,8 @@ export class SecureTransport {
 
   /**
    * A fresh transport with the same options, for a new DTLS association when the BUNDLE transport changes
-   * (RFC 8842 §5; see transport-change.ts): new handshake, new SRTP keys. This one is left as it is.
+   * (RFC 8842: an association per transport; see transport-change.ts): new handshake, new SRTP keys.
+   * This one is left as it is.
    */
   renew(): SecureTransport {
     return new SecureTransport(this.options);

@@ -15,7 +15,7 @@ import { bundleMids, isRejected, mediaMid, type SdpMedia, type SessionDescriptio
  *   sockets and a new DTLS handshake (a new ClientHello when it is the DTLS client); the old transport closes;
  * - a new transceiver recycling line 0 after that (`BUNDLE 2 1`, the old tag 1 still in the group): again a new
  *   transport for the new tag.
- * A DTLS association belongs to its transport (RFC 8842 §5), so both sides need a new one, with roles from the
+ * A DTLS association belongs to its transport (RFC 8842), so both sides need a new one, with roles from the
  * new a=setup, and new SRTP keys from it (RFC 5764 §4.2).
  *
  * Our rule, applied to every remote offer and answer against the last remote description: the transport
