@@ -49,8 +49,17 @@ describe('rtcwire ⇄ rtcwire renegotiation', () => {
       for (const t of tracks) stops.push(loop(t, 'VP8', vp8.frames, vp8.fps, 90_000));
       expect(await grows('1')).toBeGreaterThan(20);
 
+      const bZero = b.getTransceivers().find((t) => t.mid === '0');
+      expect(await grows('0')).toBeGreaterThan(20);
       t0!.stop();
       expect(t0!.direction).toBe('stopped');
+      expect(t0!.receiver.track.readyState).toBe('ended');
+      // Sending stops at once, before any renegotiation.
+      await new Promise((r) => setTimeout(r, 300));
+      const zeroAtStop = frames.get('0') ?? 0;
+      await new Promise((r) => setTimeout(r, 700));
+      expect(frames.get('0')).toBe(zeroAtStop);
+      expect(bZero?.receiver.track.readyState).toBe('live');
       expect(() => {
         t0!.direction = 'sendonly';
       }).toThrow(/stopped/);
@@ -60,6 +69,8 @@ describe('rtcwire ⇄ rtcwire renegotiation', () => {
       expect(t0!.currentDirection).toBe('stopped');
       expect(a.getTransceivers().map((t) => t.mid)).toEqual(['1']);
       expect(b.getTransceivers().map((t) => t.mid)).toEqual(['1']);
+      expect(bZero?.currentDirection).toBe('stopped');
+      expect(bZero?.receiver.track.readyState).toBe('ended');
       await until(() => a.connectionState !== 'connected', 2000); // the new transport is coming up
       await connected();
       expect(await grows('1')).toBeGreaterThan(20);

@@ -437,6 +437,8 @@ export class RTCPeerConnection extends EventTarget {
   private handleEvent(e: PeerEvent): void {
     switch (e.type) {
       case 'signaling-state':
+        // A line the negotiation rejected stopped its transceiver (either side asked): its received track ends.
+        if (e.state === 'stable') for (const w of this.wrappers.values()) if (w.core.stopped) w.receiver.track.stop();
         this.fire('signalingstatechange', this.onsignalingstatechange);
         return;
       case 'connection-state':

@@ -86,6 +86,8 @@ export class RTCRtpSender {
           this.lastSeq = out.sequenceNumber;
           this.lastTs = out.timestamp;
         }
+        // W3C webrtc-pc: stop() stops sending at once, before the stop is negotiated.
+        if (this.transceiver.stopped) return false;
         return this.backend.sendRtp(this.transceiver.id, out);
       },
       requestKeyframe: () => track.requestKeyframe(),
@@ -186,9 +188,11 @@ export class RTCRtpTransceiver {
     return this.core.kind;
   }
 
+  /** W3C "stop sending and receiving": nothing more is sent, the received track ends; negotiate to reject the line. */
   stop(): void {
     this.core.stopped = true;
     this.core.direction = 'inactive';
+    this.receiver.track.stop();
   }
 }
 
