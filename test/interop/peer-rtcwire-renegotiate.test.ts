@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
 
 // Issue 5: two rtcwire RTCPeerConnections on loopback. The first (BUNDLE-tagged) transceiver is stopped: it goes
-// 'stopped' and leaves getTransceivers() on both sides once negotiated, the group moves to a new transport and
-// media goes on; then a new track recycles line 0 with a new mid (the tag and the transport move again).
+// 'stopped' and leaves getTransceivers() on both sides once negotiated; the BUNDLE tag moves but both keep their
+// transport (rtcwire repeats its candidates, packages/peer/src/engine/transport-change.ts), so media goes on
+// without a new handshake; then a new track recycles line 0 with a new mid (the tag moves again).
 
 async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -26,6 +27,8 @@ describe('rtcwire ⇄ rtcwire renegotiation', () => {
         if ((ev as CustomEvent<EncodedFrame>).detail.codec === 'VP8') frames.set(mid, (frames.get(mid) ?? 0) + 1);
       });
     };
+    const states: string[] = [];
+    a.onconnectionstatechange = () => states.push(a.connectionState);
     a.onicecandidate = (e) => void b.addIceCandidate(e.candidate).catch(() => {});
     b.onicecandidate = (e) => void a.addIceCandidate(e.candidate).catch(() => {});
     const negotiate = async () => {
@@ -71,7 +74,6 @@ describe('rtcwire ⇄ rtcwire renegotiation', () => {
       expect(b.getTransceivers().map((t) => t.mid)).toEqual(['1']);
       expect(bZero?.currentDirection).toBe('stopped');
       expect(bZero?.receiver.track.readyState).toBe('ended');
-      await until(() => a.connectionState !== 'connected', 2000); // the new transport is coming up
       await connected();
       expect(await grows('1')).toBeGreaterThan(20);
 
@@ -85,10 +87,11 @@ describe('rtcwire ⇄ rtcwire renegotiation', () => {
         ['1', 'recvonly'],
         ['2', 'recvonly'],
       ]);
-      await until(() => a.connectionState !== 'connected', 2000);
       await connected();
       expect(await grows('2')).toBeGreaterThan(20);
       expect(await grows('1')).toBeGreaterThan(20);
+      // The transport never changed: one connection, never left 'connected'.
+      expect(states).toEqual(['connecting', 'connected']);
       expect(t1!.currentDirection).toBe('sendonly');
       console.log('rtcwire ⇄ rtcwire frames per mid:', JSON.stringify([...frames]));
     } finally {

@@ -38,7 +38,7 @@ import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAn
 import { MediaEngine } from './media-engine.js';
 import { associateByMid, associateLine, keptSection, planOfferLayout, settleStopped } from './mline-reuse.js';
 import { SecureTransport } from './secure-transport.js';
-import { bundleTransportChanged, transportSection } from './transport-change.js';
+import { bundleTransportChanged, candidateKey, transportSection } from './transport-change.js';
 import type { Transceiver } from './transceiver.js';
 import type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
 
@@ -328,7 +328,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const fps = fingerprints(first, desc);
     if (fps.length === 0) throw new InvalidArgumentError('remote description has no a=fingerprint');
     this.remoteVerifier = createFingerprintVerifier({ fingerprints: fps.map((f) => `${f.algorithm} ${f.value}`) });
-    const transportChanged = bundleTransportChanged(this.remoteDescription, desc);
+    const transportChanged = bundleTransportChanged(this.remoteDescription, desc, this.signalledRemoteCandidates());
     if (type === 'offer') {
       if (this.signaling !== 'stable' && this.signaling !== 'have-remote-offer')
         throw new InvalidStateError(`setRemoteDescription(offer) in ${this.signaling}`);
@@ -676,6 +676,12 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       for (const m of d?.media ?? []) used.add(mediaMid(m) ?? null);
     while (used.has(String(this.nextMid))) this.nextMid++;
     return String(this.nextMid++);
+  }
+
+  /** The remote's candidates for the current transport it signalled (SDP, trickle), not peer-reflexive ones. */
+  private signalledRemoteCandidates(): Set<string> {
+    const list = this.agent?.remoteCandidates ?? [];
+    return new Set(list.filter((c) => c.type !== 'prflx').map((c) => candidateKey(c.address, c.port)));
   }
 
   /** A remote offer restarts ICE when its ufrag differs from the one of the current remote description. */

@@ -1,13 +1,15 @@
-import { parseSdp, writeSdp } from '@rtcwire/sdp';
+import { parseSdp } from '@rtcwire/sdp';
 import { describe, expect, it } from 'vitest';
-import { bundleTransportChanged, type PeerEvent, transportSection } from '../../src/index.js';
-import { negotiate, twoPeers } from './two-peers.js';
+import { bundleTransportChanged, candidateKey, type PeerEvent, transportSection } from '../../src/index.js';
+import { negotiate, type TwoPeers, twoPeers } from './two-peers.js';
 
-// Stopping the BUNDLE-tagged m= line moves the group to a new transport (see src/engine/transport-change.ts):
-// both engines decide so from the descriptions, run new ICE checks and a new DTLS handshake, and media goes on
-// with the same SSRC and continuous sequence numbers.
+// Stopping the BUNDLE-tagged m= line moves the tag; whether it moves the transport too is decided from the
+// remote's descriptions (src/engine/transport-change.ts). Two rtcwire engines keep theirs; a peer that signals a
+// new transport (new candidates or none, as Chromium does) is followed with new ICE checks and a new DTLS
+// handshake — and either way media goes on with the same SSRC and continuous sequence numbers.
 
-const session = (group: string, lines: [string, number][]) =>
+type Line = [mid: string, port: number, candidates?: string[]];
+const session = (group: string, lines: Line[]) =>
   parseSdp(
     [
       'v=0',
@@ -15,9 +17,10 @@ const session = (group: string, lines: [string, number][]) =>
       's=-',
       't=0 0',
       ...(group ? [`a=group:BUNDLE ${group}`] : []),
-      ...lines.flatMap(([mid, port]) => [
+      ...lines.flatMap(([mid, port, candidates = []]) => [
         `m=video ${port} UDP/TLS/RTP/SAVPF 96`,
         'c=IN IP4 0.0.0.0',
+        ...candidates.map((c, i) => `a=candidate:${i} 1 udp 2122194687 ${c} typ host`),
         `a=ice-ufrag:u${mid}`,
         'a=ice-pwd:pppppppppppppppppppppppp',
         `a=mid:${mid}`,
@@ -27,12 +30,13 @@ const session = (group: string, lines: [string, number][]) =>
   );
 
 describe('the BUNDLE transport change rule', () => {
-  it('changes when the tag moves, whether or not the old tag stays in the group', () => {
-    const before = session('0 1', [
-      ['0', 9],
-      ['1', 9],
-    ]);
-    // The tagged line was stopped: port 0, out of the group, the tag moved to 1.
+  const before = session('0 1', [
+    ['0', 5000, ['10.0.0.1 5000']],
+    ['1', 9],
+  ]);
+
+  it('a moved tag whose section lists no candidates, or only new ones, is a new transport (Chromium)', () => {
+    // The tagged line stopped; trickle: no candidates yet.
     expect(
       bundleTransportChanged(
         before,
@@ -42,7 +46,49 @@ describe('the BUNDLE transport change rule', () => {
         ]),
       ),
     ).toBe(true);
-    // Another line stopped: same tag.
+    // New sockets: new candidates.
+    expect(
+      bundleTransportChanged(
+        before,
+        session('1', [
+          ['0', 0],
+          ['1', 6000, ['10.0.0.1 6000']],
+        ]),
+      ),
+    ).toBe(true);
+    // A recycled line 0 took the tag while the old tag stayed in the group.
+    expect(
+      bundleTransportChanged(
+        before,
+        session('2 0', [
+          ['2', 9],
+          ['0', 5000, ['10.0.0.1 5000']],
+        ]),
+      ),
+    ).toBe(true);
+  });
+
+  it('a moved tag whose section repeats a candidate of the current transport keeps the transport', () => {
+    expect(
+      bundleTransportChanged(
+        before,
+        session('1', [
+          ['0', 0],
+          ['1', 5000, ['10.0.0.1 5000']],
+        ]),
+      ),
+    ).toBe(false);
+    // Known from trickle rather than from the earlier description.
+    const trickled = new Set([candidateKey('10.0.0.1', 7000)]);
+    const next = session('1', [
+      ['0', 0],
+      ['1', 7000, ['10.0.0.1 7000']],
+    ]);
+    expect(bundleTransportChanged(before, next, trickled)).toBe(false);
+    expect(bundleTransportChanged(before, next)).toBe(true);
+  });
+
+  it('nothing moves without a tag change', () => {
     expect(
       bundleTransportChanged(
         before,
@@ -52,20 +98,8 @@ describe('the BUNDLE transport change rule', () => {
         ]),
       ),
     ).toBe(false);
-    // Same group again, or no previous description: nothing changes.
     expect(bundleTransportChanged(before, before)).toBe(false);
     expect(bundleTransportChanged(undefined, before)).toBe(false);
-    // A reordered group that still holds the old tag: Chromium moves transport then too (a recycled line 0).
-    expect(
-      bundleTransportChanged(
-        before,
-        session('1 0', [
-          ['0', 9],
-          ['1', 9],
-        ]),
-      ),
-    ).toBe(true);
-    // No group before: nothing to move.
     expect(bundleTransportChanged(session('', [['0', 9]]), before)).toBe(false);
   });
 
@@ -88,75 +122,109 @@ describe('the BUNDLE transport change rule', () => {
 
 const connectedCount = (events: PeerEvent[]) =>
   events.filter((e) => e.type === 'connection-state' && e.state === 'connected').length;
+const dtlsCount = (events: PeerEvent[]) => events.filter((e) => e.type === 'dtls-connected').length;
+/** Descriptions without candidates, as a trickling peer (e.g. Chromium) sends them for a new transport. */
+const withoutCandidates = (sdp: string) => sdp.replace(/a=(candidate|end-of-candidates)[^\r\n]*\r\n/g, '');
+
+/** a offers, b answers (50 ms each way), optionally passing both descriptions through `edit`. */
+function negotiateVia(p: TwoPeers, edit: (sdp: string) => string): void {
+  const { net, a, b } = p;
+  net.schedule(net.now, () => {
+    const offer = a.createOffer();
+    a.setLocalDescription(net.now, 'offer', offer);
+    net.schedule(net.now + 50, () => {
+      b.setRemoteDescription(net.now, 'offer', edit(offer));
+      const answer = b.createAnswer();
+      b.setLocalDescription(net.now, 'answer', answer);
+      net.schedule(net.now + 50, () => a.setRemoteDescription(net.now, 'answer', edit(answer)));
+    });
+  });
+}
+
+/** Two engines, a sends on its second video transceiver; the first (tagged) one is then stopped and renegotiated. */
+async function stopTagged(seed: number, edit: (sdp: string) => string, restartIce = false) {
+  const p = await twoPeers(seed);
+  const first = p.a.addTransceiver('video', { direction: 'sendonly' });
+  const second = p.a.addTransceiver('video', { direction: 'sendonly' });
+  negotiate(p);
+  expect(p.net.runUntil(() => connectedCount(p.aEvents) === 1 && connectedCount(p.bEvents) === 1, 10_000)).toBe(true);
+  let seq = 0;
+  const sendFor = (ms: number) => {
+    const start = p.net.now;
+    for (let t = 0; t < ms; t += 33)
+      p.net.schedule(start + t, () => {
+        p.a.sendRtp(p.net.now, second.id, {
+          payload: new Uint8Array([seq & 0xff]),
+          timestamp: seq * 3000,
+          marker: true,
+        });
+        seq++;
+      });
+    p.net.runUntil(start + ms + 200);
+  };
+  const rtp = () => p.bEvents.filter((e) => e.type === 'rtp' && e.mid === '1');
+  sendFor(1000);
+  const before = rtp().length;
+  expect(before).toBeGreaterThan(25);
+  const ufrag = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+  const ufrags = { a: ufrag(p.a.currentLocalDescription), b: ufrag(p.b.currentLocalDescription) };
+  const marks = { a: p.aEvents.length, b: p.bEvents.length };
+
+  first.stopped = true;
+  first.direction = 'inactive';
+  if (restartIce) p.a.restartIce(p.net.now);
+  negotiateVia(p, edit);
+  p.net.runFor(300);
+  expect(p.a.currentLocalDescription).toMatch(/a=group:BUNDLE 1\r\n/);
+  expect(p.a.currentLocalDescription).toMatch(/^m=video 0 /m);
+  return {
+    p,
+    second,
+    marks,
+    ufrags,
+    ufrag,
+    /** Send 1 s more and check b got it all on the same SSRC with sequence numbers continuing. */
+    checkMediaContinues() {
+      sendFor(1000);
+      const after = rtp();
+      expect(after.length - before).toBeGreaterThan(25);
+      expect([...new Set(after.map((e) => (e.type === 'rtp' ? e.packet.ssrc : 0)))]).toEqual([second.sender.ssrc]);
+      const seqs = after.map((e) => (e.type === 'rtp' ? e.packet.sequenceNumber : 0));
+      for (let i = 1; i < seqs.length; i++) expect((seqs[i]! - seqs[i - 1]! + 0x10000) & 0xffff).toBe(1);
+    },
+  };
+}
 
 describe('stopping the BUNDLE-tagged transceiver between two engines', () => {
-  it('both sides move to a new transport and media continues on the same SSRC', async () => {
-    const p = await twoPeers(7);
-    const first = p.a.addTransceiver('video', { direction: 'sendonly' });
-    const second = p.a.addTransceiver('video', { direction: 'sendonly' });
-    negotiate(p);
-    expect(p.net.runUntil(() => connectedCount(p.aEvents) === 1 && connectedCount(p.bEvents) === 1, 10_000)).toBe(true);
-    let seq = 0;
-    const send = () => {
-      p.a.sendRtp(p.net.now, second.id, { payload: new Uint8Array([seq & 0xff]), timestamp: seq * 3000, marker: true });
-      seq++;
-    };
-    const sendFor = (ms: number) => {
-      const start = p.net.now;
-      for (let t = 0; t < ms; t += 33) p.net.schedule(start + t, send);
-      p.net.runUntil(start + ms + 200);
-    };
-    sendFor(1000);
-    const rtpOf = () => p.bEvents.filter((e) => e.type === 'rtp' && e.mid === '1');
-    const before = rtpOf().length;
-    expect(before).toBeGreaterThan(25);
-    const dtlsBefore = p.aEvents.filter((e) => e.type === 'dtls-connected').length;
+  it('two rtcwire engines move the tag but keep the transport: no new handshake, media goes on', async () => {
+    const { p, checkMediaContinues } = await stopTagged(7, (sdp) => sdp);
+    expect(p.b.currentLocalDescription).toMatch(/a=group:BUNDLE 1\r\n/);
+    expect(dtlsCount(p.aEvents)).toBe(1);
+    expect(dtlsCount(p.bEvents)).toBe(1);
+    expect(p.a.connectionState).toBe('connected');
+    checkMediaContinues();
+    expect(connectedCount(p.aEvents)).toBe(1);
+  }, 30_000);
 
-    first.stopped = true;
-    first.direction = 'inactive';
-    const aMark = p.aEvents.length;
-    const bMark = p.bEvents.length;
-    negotiate(p);
-    p.net.runFor(200);
-    const offer = p.a.currentLocalDescription ?? '';
-    expect(offer).toMatch(/a=group:BUNDLE 1\r\n/);
+  it('descriptions that signal a new transport make both engines move: new ICE and DTLS, same SSRC', async () => {
+    const { p, marks, checkMediaContinues } = await stopTagged(9, withoutCandidates);
     expect(p.net.runUntil(() => connectedCount(p.aEvents) === 2 && connectedCount(p.bEvents) === 2, 10_000)).toBe(true);
     // Both new ICE agents gathered again and trickled their candidates for the new tag, line 1.
-    for (const events of [p.aEvents.slice(aMark), p.bEvents.slice(bMark)]) {
+    for (const events of [p.aEvents.slice(marks.a), p.bEvents.slice(marks.b)]) {
       const trickled = events.filter((e) => e.type === 'ice-candidate');
       expect(trickled.length).toBeGreaterThan(0);
       expect(trickled.every((e) => e.type === 'ice-candidate' && e.sdpMid === '1' && e.sdpMLineIndex === 1)).toBe(true);
     }
-    // A second DTLS handshake happened on both sides.
-    expect(p.aEvents.filter((e) => e.type === 'dtls-connected').length).toBe(dtlsBefore + 1);
-    expect(p.bEvents.filter((e) => e.type === 'dtls-connected').length).toBe(2);
-
-    sendFor(1000);
-    const after = rtpOf();
-    expect(after.length - before).toBeGreaterThan(25);
-    const ssrcs = new Set(after.map((e) => (e.type === 'rtp' ? e.packet.ssrc : 0)));
-    expect([...ssrcs]).toEqual([second.sender.ssrc]);
-    // Sequence numbers continued across the change.
-    const seqs = after.map((e) => (e.type === 'rtp' ? e.packet.sequenceNumber : 0));
-    for (let i = 1; i < seqs.length; i++) expect((seqs[i]! - seqs[i - 1]! + 0x10000) & 0xffff).toBe(1);
-    expect(writeSdp(parseSdp(offer))).toContain('m=video 0 ');
+    expect(dtlsCount(p.aEvents)).toBe(2);
+    expect(dtlsCount(p.bEvents)).toBe(2);
+    checkMediaContinues();
   }, 30_000);
 
   it('an ICE restart in the same offer gives the answerer new credentials on the new transport too', async () => {
-    const p = await twoPeers(8);
-    const first = p.a.addTransceiver('video', { direction: 'sendonly' });
-    p.a.addTransceiver('video', { direction: 'sendonly' });
-    negotiate(p);
-    expect(p.net.runUntil(() => connectedCount(p.aEvents) === 1 && connectedCount(p.bEvents) === 1, 10_000)).toBe(true);
-    const ufrag = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
-    const aBefore = ufrag(p.a.currentLocalDescription);
-    const bBefore = ufrag(p.b.currentLocalDescription);
-    first.stopped = true;
-    p.a.restartIce(p.net.now);
-    negotiate(p);
+    const { p, ufrags, ufrag } = await stopTagged(8, withoutCandidates, true);
     expect(p.net.runUntil(() => connectedCount(p.aEvents) === 2 && connectedCount(p.bEvents) === 2, 10_000)).toBe(true);
-    expect(ufrag(p.a.currentLocalDescription)).not.toBe(aBefore);
-    expect(ufrag(p.b.currentLocalDescription)).not.toBe(bBefore);
-    expect(p.a.connectionState).toBe('connected');
+    expect(dtlsCount(p.bEvents)).toBe(2);
+    expect(ufrag(p.a.currentLocalDescription)).not.toBe(ufrags.a);
+    expect(ufrag(p.b.currentLocalDescription)).not.toBe(ufrags.b);
   }, 30_000);
 });
