@@ -280,7 +280,7 @@ export class RTCPeerConnection extends EventTarget {
 
   async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
     const text = candidate?.candidate ?? null;
-    await this.call((c, now) => c.addIceCandidate(now, text === '' ? null : text));
+    await this.call((c, now) => c.addIceCandidate(now, text === '' ? null : text, candidate?.sdpMid));
   }
 
   // ---- media ----

@@ -38,7 +38,7 @@ import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAn
 import { MediaEngine } from './media-engine.js';
 import { associateByMid, associateLine, keptSection, planOfferLayout, settleStopped } from './mline-reuse.js';
 import { SecureTransport } from './secure-transport.js';
-import { bundleTransportChanged, candidateKey, transportSection } from './transport-change.js';
+import { bundleTransportChanged, candidateKeyOf, transportSection } from './transport-change.js';
 import type { Transceiver } from './transceiver.js';
 import type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
 
@@ -75,6 +75,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private negotiated: { local: SessionDescription; remote: SessionDescription } | undefined;
   /** Ids of stopped transceivers whose rejection was negotiated: no longer in the W3C set of transceivers. */
   private readonly removed = new Set<number>();
+  /** Keys of candidates the remote trickled for its current BUNDLE transport (transport-change.ts). */
+  private readonly trickledForTransport = new Set<string>();
   private remoteVerifier: PeerVerifier | undefined;
   private dtlsRole: 'client' | 'server' | undefined;
   private nextMid = 0;
@@ -328,7 +330,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const fps = fingerprints(first, desc);
     if (fps.length === 0) throw new InvalidArgumentError('remote description has no a=fingerprint');
     this.remoteVerifier = createFingerprintVerifier({ fingerprints: fps.map((f) => `${f.algorithm} ${f.value}`) });
-    const transportChanged = bundleTransportChanged(this.remoteDescription, desc, this.signalledRemoteCandidates());
+    const transportChanged = bundleTransportChanged(this.remoteDescription, desc, this.trickledForTransport);
     if (type === 'offer') {
       if (this.signaling !== 'stable' && this.signaling !== 'have-remote-offer')
         throw new InvalidStateError(`setRemoteDescription(offer) in ${this.signaling}`);
@@ -381,13 +383,22 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     this.flushAgent(now);
   }
 
-  /** Trickle ICE (RFC 8838): a remote candidate, or null for end-of-candidates. */
-  addIceCandidate(now: Millis, candidate: string | null): void {
+  /**
+   * Trickle ICE (RFC 8838): a remote candidate, or null for end-of-candidates. `sdpMid` (when known) tells which
+   * section's transport it belongs to; candidates for the BUNDLE-tag section (or with no mid) count as signalled
+   * for the current transport (transport-change.ts).
+   */
+  addIceCandidate(now: Millis, candidate: string | null, sdpMid?: string | null): void {
     this.assertOpen();
     if (!this.agent || (!this.remoteDescription && !this.pendingRemoteOffer))
       throw new InvalidStateError('addIceCandidate before setRemoteDescription');
     if (candidate === null || candidate === '') this.agent.endOfRemoteCandidates(now);
-    else this.addRemoteCandidateText(now, candidate);
+    else {
+      this.addRemoteCandidateText(now, candidate);
+      const remote = this.pendingRemoteOffer ?? this.remoteDescription;
+      const key = candidateKeyOf(candidate);
+      if (key && (sdpMid == null || sdpMid === (remote && bundleMids(remote)?.[0]))) this.trickledForTransport.add(key);
+    }
     this.flushAgent(now);
   }
 
@@ -527,6 +538,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       else fresh?.gather(now);
     }
     this.secure = this.secure.renew();
+    this.trickledForTransport.clear();
     this.dtlsRole = undefined;
     this.iceState = 'new';
     this.log.debug('BUNDLE transport changed: new ICE checks and a new DTLS handshake');
@@ -676,12 +688,6 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       for (const m of d?.media ?? []) used.add(mediaMid(m) ?? null);
     while (used.has(String(this.nextMid))) this.nextMid++;
     return String(this.nextMid++);
-  }
-
-  /** The remote's candidates for the current transport it signalled (SDP, trickle), not peer-reflexive ones. */
-  private signalledRemoteCandidates(): Set<string> {
-    const list = this.agent?.remoteCandidates ?? [];
-    return new Set(list.filter((c) => c.type !== 'prflx').map((c) => candidateKey(c.address, c.port)));
   }
 
   /** A remote offer restarts ICE when its ufrag differs from the one of the current remote description. */

@@ -28,9 +28,11 @@ import {
  * descriptions — rtcwire does); a new transport has new candidates, or none yet (trickle). So the rule,
  * applied to every remote offer and answer against the last remote description: the transport moved when both
  * have a BUNDLE group, the tags differ, and the new tag section lists no candidate, or none that the remote had
- * signalled for the current transport (`signalled`: its earlier SDP and trickled candidates, not peer-reflexive
- * ones learnt from checks, which a moved peer's new sockets produce before its answer arrives). rtcwire never
- * moves its own transport: between two rtcwire peers the tag may move but the transport stays.
+ * signalled for the current transport: in the previous description's tag section, or trickled for the tag
+ * (`signalled`). Not candidates trickled for other sections — Chromium gathers per section before BUNDLE is
+ * negotiated and lists those same sockets again for a new tag — and not peer-reflexive ones, which a moved
+ * peer's new sockets produce before its answer arrives. rtcwire never moves its own transport: between two
+ * rtcwire peers the tag may move but the transport stays.
  */
 export function bundleTransportChanged(
   previous: SessionDescription | undefined,
@@ -52,19 +54,22 @@ export function candidateKey(address: string, port: number): string {
   return `${address.toLowerCase()} ${port}`;
 }
 
-/** Keys of the UDP candidates a section lists (`a=candidate:foundation component udp priority address port …`). */
+/** The key of a UDP candidate line (`[candidate:]foundation component udp priority address port …`), if it is one. */
+export function candidateKeyOf(text: string): string | undefined {
+  const f = text
+    .replace(/^candidate:/, '')
+    .trim()
+    .split(/\s+/);
+  const port = Number(f[5]);
+  return f[2]?.toLowerCase() === 'udp' && f[4] && Number.isInteger(port) ? candidateKey(f[4], port) : undefined;
+}
+
+/** Keys of the UDP candidates a section lists. */
 function candidateKeys(m: SdpMedia | undefined): string[] {
   if (!m) return [];
-  const keys: string[] = [];
-  for (const value of mediaCandidates(m)) {
-    const f = value
-      .replace(/^candidate:/, '')
-      .trim()
-      .split(/\s+/);
-    const port = Number(f[5]);
-    if (f[2]?.toLowerCase() === 'udp' && f[4] && Number.isInteger(port)) keys.push(candidateKey(f[4], port));
-  }
-  return keys;
+  return mediaCandidates(m)
+    .map(candidateKeyOf)
+    .filter((k): k is string => k !== undefined);
 }
 
 /**

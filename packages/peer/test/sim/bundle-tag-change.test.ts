@@ -1,7 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { seededRandom, socketAddress } from '@rtcwire/common';
 import { parseSdp } from '@rtcwire/sdp';
 import { describe, expect, it } from 'vitest';
-import { bundleTransportChanged, candidateKey, type PeerEvent, transportSection } from '../../src/index.js';
-import { negotiate, type TwoPeers, twoPeers } from './two-peers.js';
+import {
+  bundleTransportChanged,
+  candidateKey,
+  PeerConnectionCore,
+  type PeerEvent,
+  transportSection,
+} from '../../src/index.js';
+import { certificates, negotiate, type TwoPeers, twoPeers } from './two-peers.js';
 
 // Stopping the BUNDLE-tagged m= line moves the tag; whether it moves the transport too is decided from the
 // remote's descriptions (src/engine/transport-change.ts). Two rtcwire engines keep theirs; a peer that signals a
@@ -227,4 +235,42 @@ describe('stopping the BUNDLE-tagged transceiver between two engines', () => {
     expect(ufrag(p.a.currentLocalDescription)).not.toBe(ufrags.a);
     expect(ufrag(p.b.currentLocalDescription)).not.toBe(ufrags.b);
   }, 30_000);
+});
+
+describe('which candidates count as the current transport (a Chromium offer, rtcwire answers)', () => {
+  // Chromium's first offer lists candidates per section (its balanced policy gathers for each before BUNDLE is
+  // negotiated); after its tagged transceiver stops, the re-offer tags mid 1 and lists mid 1's own sockets again.
+  const offer1 = readFileSync(new URL('../fixtures/chrome-156-offer.sdp', import.meta.url), 'utf8');
+  const offer2 = offer1.replace('a=group:BUNDLE 0 1', 'a=group:BUNDLE 1').replace(/^m=audio \d+ /m, 'm=audio 0 ');
+  const midOne = offer1.split(/\r?\nm=/)[2] ?? '';
+  const midOneCandidate = /a=candidate:(\S+ 1 udp [^\r\n]*)/.exec(midOne)?.[1] ?? '';
+
+  async function answerTwice(trickle?: { sdpMid: string | null }) {
+    const [cert] = await certificates();
+    const core = new PeerConnectionCore({
+      random: seededRandom(5),
+      certificate: cert,
+      localAddresses: [socketAddress('127.0.0.1', 40000)],
+      wallClockMs: (now) => now,
+    });
+    core.setRemoteDescription(0, 'offer', offer1);
+    core.setLocalDescription(0, 'answer', core.createAnswer());
+    if (trickle) core.addIceCandidate(0, `candidate:${midOneCandidate}`, trickle.sdpMid);
+    const agent = core.iceAgent;
+    core.setRemoteDescription(10, 'offer', offer2);
+    core.setLocalDescription(10, 'answer', core.createAnswer());
+    return core.iceAgent !== agent;
+  }
+
+  it('mid 1 lists sockets never signalled for the tag: a new transport', async () => {
+    expect(midOneCandidate).toMatch(/ udp /);
+    expect(await answerTwice()).toBe(true);
+    // Trickled for mid 1's own (pre-BUNDLE) transport: still not the current transport's.
+    expect(await answerTwice({ sdpMid: '1' })).toBe(true);
+  });
+
+  it('the same socket trickled for the tag (or with no mid) is the current transport: no move', async () => {
+    expect(await answerTwice({ sdpMid: '0' })).toBe(false);
+    expect(await answerTwice({ sdpMid: null })).toBe(false);
+  });
 });
