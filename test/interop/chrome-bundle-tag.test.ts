@@ -235,4 +235,92 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
       await page.close().catch(() => {});
     }
   }, 60_000);
+
+  it('with trickle ICE both ways: Chrome stops its first transceiver and rtcwire follows it to the new transport', async () => {
+    // Descriptions go out right after setLocalDescription (no waiting for gathering) and every candidate is
+    // forwarded with its sdpMid, as a browser app would — Chrome's per-section candidates included.
+    const page = await chrome.createPeer({});
+    const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+    const frames = new Map<string, number>();
+    pc.ontrack = (e) => {
+      const mid = String(e.transceiver.mid);
+      e.track.addEventListener('frame', (ev) => {
+        if ((ev as CustomEvent<EncodedFrame>).detail.codec === 'VP8') frames.set(mid, (frames.get(mid) ?? 0) + 1);
+      });
+    };
+    const toChrome: unknown[] = [];
+    pc.onicecandidate = (e) => toChrome.push(e.candidate ? e.candidate.toJSON() : null);
+    const TRICKLE_STEP = `async (step) => {
+      const canvasTrack = () => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 320; canvas.height = 240;
+        const ctx = canvas.getContext('2d');
+        let n = 0;
+        setInterval(() => { ctx.fillStyle = 'hsl(' + (n++ * 7) % 360 + ',80%,50%)'; ctx.fillRect(0, 0, 320, 240); }, 33);
+        return canvas.captureStream(30).getVideoTracks()[0];
+      };
+      if (step === 'start') {
+        window.tricklePc = new RTCPeerConnection({ iceServers: [] });
+        window.trickled = [];
+        window.tricklePc.onicecandidate = (e) => window.trickled.push(e.candidate ? e.candidate.toJSON() : null);
+        window.tricklePc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
+        window.tricklePc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
+      }
+      const pc = window.tricklePc;
+      if (step === 'stop') pc.getTransceivers()[0].stop();
+      await pc.setLocalDescription(await pc.createOffer());
+      return pc.localDescription.sdp;
+    }`;
+    let forwarding = true;
+    const forward = (async () => {
+      while (forwarding) {
+        const fromChrome = (await page.page
+          .evaluate('window.trickled ? window.trickled.splice(0) : []')
+          .catch(() => [])) as ({ candidate: string; sdpMid: string | null } | null)[];
+        for (const c of fromChrome) if (c) await pc.addIceCandidate(c).catch(() => {});
+        const batch = toChrome.splice(0);
+        if (batch.length > 0)
+          await page.page
+            .evaluate(
+              `Promise.all(${JSON.stringify(batch)}.map((c) => window.tricklePc.addIceCandidate(c).catch(() => {})))`,
+            )
+            .catch(() => {});
+        await wait(50);
+      }
+    })();
+    const answerOffer = async (offer: string) => {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setLocalDescription();
+      const answer = pc.localDescription!.sdp;
+      await page.page.evaluate(
+        `window.tricklePc.setRemoteDescription({ type: 'answer', sdp: ${JSON.stringify(answer)} })`,
+      );
+    };
+    try {
+      await answerOffer((await page.page.evaluate(`(${TRICKLE_STEP})('start')`)) as string);
+      await pc.waitForConnectionState('connected', 15_000);
+      await until(() => (frames.get('1') ?? 0) > 5, 10_000);
+      expect(frames.get('1') ?? 0).toBeGreaterThan(5);
+
+      const offer2 = (await page.page.evaluate(`(${TRICKLE_STEP})('stop')`)) as string;
+      console.log(
+        `trickle re-offer: BUNDLE ${bundle(offer2)?.join(' ')}, loopback candidates in it: ${ports(offer2, '1')}`,
+      );
+      await answerOffer(offer2);
+      await pc.waitForConnectionState('connected', 15_000);
+      await page.page.waitForFunction(`window.tricklePc.connectionState === 'connected'`, undefined, {
+        timeout: 15_000,
+      });
+      const resumed = frames.get('1') ?? 0;
+      await wait(2500);
+      console.log(`trickle: rtcwire frames on mid 1 ${resumed} → ${frames.get('1') ?? 0}`);
+      expect((frames.get('1') ?? 0) - resumed).toBeGreaterThan(20);
+    } finally {
+      forwarding = false;
+      await forward;
+      pc.close();
+      await page.page.evaluate('window.tricklePc && window.tricklePc.close()').catch(() => {});
+      await page.close().catch(() => {});
+    }
+  }, 60_000);
 });
