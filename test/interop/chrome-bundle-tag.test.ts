@@ -323,4 +323,59 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
       await page.close().catch(() => {});
     }
   }, 60_000);
+
+  it('with trickle ICE both ways: rtcwire offers and stops its first transceiver; Chrome answers without candidates', async () => {
+    const page = await chrome.createPeer({});
+    const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
+    const vp8 = loadVp8Frames();
+    const stops: (() => void)[] = [];
+    pc.onicecandidate = (e) => void page.addIceCandidate(e.candidate ? e.candidate.toJSON() : null).catch(() => {});
+    let forwarded = 0;
+    let forwarding = true;
+    const forward = (async () => {
+      while (forwarding) {
+        const all = await page.candidates().catch(() => []);
+        for (const c of all.slice(forwarded)) if (c) await pc.addIceCandidate(c).catch(() => {});
+        forwarded = all.length;
+        await wait(50);
+      }
+    })();
+    const renegotiate = async () => {
+      await pc.setLocalDescription();
+      const answer = await page.answer(pc.localDescription!.sdp, 0); // sent at once, candidates trickle
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      return answer;
+    };
+    const inbound = async (mid: string) =>
+      (await page.statsOfType('inbound-rtp')).find((s) => s.kind === 'video' && String(s.mid) === mid);
+    try {
+      const a = new MediaStreamTrack({ kind: 'video' });
+      const b = new MediaStreamTrack({ kind: 'video' });
+      const first = pc.addTransceiver(a, { direction: 'sendonly' });
+      pc.addTransceiver(b, { direction: 'sendonly' });
+      await renegotiate();
+      await pc.waitForConnectionState('connected', 15_000);
+      stops.push(loop(a, 'VP8', vp8.frames, vp8.fps, 90_000));
+      stops.push(loop(b, 'VP8', vp8.frames, vp8.fps, 90_000));
+      await wait(1500);
+      first.stop();
+      const answer2 = await renegotiate();
+      console.log(
+        `trickle: Chrome's answer BUNDLE ${bundle(answer2)?.join(' ')}, loopback candidates in it: [${ports(answer2, '1')}]`,
+      );
+      await pc.waitForConnectionState('connected', 15_000);
+      await page.waitForConnectionState('connected');
+      const resumed = await inbound('1');
+      await wait(2500);
+      const after = await inbound('1');
+      console.log(`trickle: Chrome decoded on mid 1 ${resumed?.framesDecoded} → ${after?.framesDecoded}`);
+      expect(Number(after?.framesDecoded ?? 0) - Number(resumed?.framesDecoded ?? 0)).toBeGreaterThan(20);
+    } finally {
+      forwarding = false;
+      await forward;
+      for (const s of stops) s();
+      pc.close();
+      await page.close().catch(() => {});
+    }
+  }, 60_000);
 });
