@@ -69,8 +69,7 @@ describe('renegotiation: rtcwire offers again, Chrome answers', () => {
       expect(b.get(String(t1.mid)) ?? 0).toBeGreaterThan(a.get(String(t1.mid)) ?? 0);
 
       // 3. Stop the second transceiver: its m-line is rejected (port 0) and leaves BUNDLE; the first goes on.
-      // (Stopping the BUNDLE-tagged first m-line makes Chrome move the bundle to a new transport with a new DTLS
-      // handshake, which rtcwire cannot yet do — see the issue notes.)
+      // (Stopping the BUNDLE-tagged first m-line moves the bundle to a new transport: chrome-bundle-tag.test.ts.)
       t2.stop();
       const offer4 = await renegotiate(pc, page);
       expect(offer4).toMatch(/^m=video 0 /m);

@@ -186,7 +186,7 @@ export class RTCPeerConnection extends EventTarget {
     for (const w of this.early.splice(0)) {
       const s = w.core.sender;
       w.rebind(
-        this.core.addTransceiver(w.kind, { direction: w.direction, streamIds: s.streamIds, trackId: s.trackId }),
+        this.core.addTransceiver(w.kind, { direction: w.core.direction, streamIds: s.streamIds, trackId: s.trackId }),
       );
     }
     this.driver = new Driver<PeerEvent>(this.core, sockets, { logger: this.log });
@@ -287,14 +287,14 @@ export class RTCPeerConnection extends EventTarget {
 
   async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
     const text = candidate?.candidate ?? null;
-    await this.call((c, now) => c.addIceCandidate(now, text === '' ? null : text));
+    await this.call((c, now) => c.addIceCandidate(now, text === '' ? null : text, candidate?.sdpMid));
   }
 
   // ---- media ----
 
   addTransceiver(
     trackOrKind: MediaStreamTrack | 'audio' | 'video',
-    init: { direction?: RTCRtpTransceiver['direction']; streams?: { id: string }[] } = {},
+    init: { direction?: Transceiver['direction']; streams?: { id: string }[] } = {},
   ): RTCRtpTransceiver {
     if (this.closedFlag) throw new DOMException('the peer connection is closed', 'InvalidStateError');
     const track = typeof trackOrKind === 'string' ? null : trackOrKind;
@@ -316,8 +316,10 @@ export class RTCPeerConnection extends EventTarget {
     return this.addTransceiver(track, { direction: 'sendrecv', streams }).sender;
   }
 
+  /** W3C: a stopped transceiver is removed once the rejection of its m= line has been negotiated. */
   getTransceivers(): RTCRtpTransceiver[] {
-    return [...this.wrappers.values()];
+    const core = this.core;
+    return [...this.wrappers.values()].filter((w) => !core?.isTransceiverRemoved(w.core.id));
   }
 
   getSenders(): RTCRtpSender[] {
@@ -428,6 +430,7 @@ export class RTCPeerConnection extends EventTarget {
       track,
     );
     const w = new RTCRtpTransceiver(t, sender, new RTCRtpReceiver(remoteTrack, t));
+    w.setRemovedCheck(() => this.core?.isTransceiverRemoved(id) ?? false);
     this.wrappers.set(id, w);
     return w;
   }
@@ -440,6 +443,8 @@ export class RTCPeerConnection extends EventTarget {
   private handleEvent(e: PeerEvent): void {
     switch (e.type) {
       case 'signaling-state':
+        // A line the negotiation rejected stopped its transceiver (either side asked): its received track ends.
+        if (e.state === 'stable') for (const w of this.wrappers.values()) if (w.core.stopped) w.receiver.track.stop();
         this.fire('signalingstatechange', this.onsignalingstatechange);
         return;
       case 'connection-state':

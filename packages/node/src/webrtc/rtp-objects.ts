@@ -86,6 +86,8 @@ export class RTCRtpSender {
           this.lastSeq = out.sequenceNumber;
           this.lastTs = out.timestamp;
         }
+        // W3C webrtc-pc: stop() stops sending at once, before the stop is negotiated.
+        if (this.transceiver.stopped) return false;
         return this.backend.sendRtp(this.transceiver.id, out);
       },
       requestKeyframe: () => track.requestKeyframe(),
@@ -136,11 +138,18 @@ export class RTCRtpReceiver {
 }
 
 export class RTCRtpTransceiver {
+  private removed: () => boolean = () => false;
+
   constructor(
     /** @internal */ private engine: Transceiver,
     readonly sender: RTCRtpSender,
     readonly receiver: RTCRtpReceiver,
   ) {}
+
+  /** @internal The connection says when the engine removed this transceiver (its stop was negotiated). */
+  setRemovedCheck(check: () => boolean): void {
+    this.removed = check;
+  }
 
   /** @internal The engine's state for this transceiver. */
   get core(): Transceiver {
@@ -160,25 +169,30 @@ export class RTCRtpTransceiver {
     return this.core.mid;
   }
 
-  get direction(): Transceiver['direction'] {
-    return this.core.direction;
+  /** W3C: 'stopped' from `stop()` (or a rejection of its m= line) on. */
+  get direction(): Transceiver['direction'] | 'stopped' {
+    return this.core.stopped ? 'stopped' : this.core.direction;
   }
 
   set direction(d: Transceiver['direction']) {
+    if (this.core.stopped) throw new DOMException('the transceiver is stopped', 'InvalidStateError');
     this.core.direction = d;
   }
 
-  get currentDirection(): Transceiver['currentDirection'] {
-    return this.core.currentDirection;
+  /** W3C: 'stopped' once the stop has been negotiated (the transceiver then left getTransceivers()). */
+  get currentDirection(): Transceiver['currentDirection'] | 'stopped' {
+    return this.removed() ? 'stopped' : this.core.currentDirection;
   }
 
   get kind(): 'audio' | 'video' {
     return this.core.kind;
   }
 
+  /** W3C "stop sending and receiving": nothing more is sent, the received track ends; negotiate to reject the line. */
   stop(): void {
     this.core.stopped = true;
     this.core.direction = 'inactive';
+    this.receiver.track.stop();
   }
 }
 

@@ -14,6 +14,7 @@ import {
 import type { MediaKind } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
 import { reverseDirection } from '../jsep/direction.js';
+import { associateLine } from './mline-reuse.js';
 import type { Transceiver } from './transceiver.js';
 
 /** A new transceiver with fresh SSRCs (RFC 3550 §8: random) and sequence numbers. */
@@ -81,7 +82,8 @@ export function associateRemoteOffer(
     }
     if (t) {
       t.mid = mid ?? String(index);
-      t.mLineIndex = index;
+      // A new mid in a line we had: the remote recycled it (RFC 9429 §5.10); its old transceiver lets go.
+      associateLine(transceivers, t, index);
     }
     return t;
   });

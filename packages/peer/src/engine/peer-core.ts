@@ -12,14 +12,15 @@ import {
 import { AlertDescription, createFingerprintVerifier, fingerprintOf, type PeerVerifier } from '@rtcwire/dtls';
 import { formatCandidate, IceAgent, type IceConnectionState, parseCandidate } from '@rtcwire/ice';
 import {
+  bundleMids,
   fingerprints,
   iceParameters,
   isRejected,
   mediaCandidates,
   mediaDirection,
   mediaEndOfCandidates,
+  mediaMid,
   parseSdp,
-  type SdpMedia,
   type SessionDescription,
   setupRole,
   writeSdp,
@@ -36,9 +37,11 @@ import { offerSection } from '../jsep/offer.js';
 import { associateRemoteOffer, createTransceiver, learnRemoteSsrcs, settleFromAnswer } from './apply-description.js';
 import { MediaEngine } from './media-engine.js';
 import type { OutgoingRtp } from './media-sender.js';
+import { associateByMid, associateLine, keptSection, planOfferLayout, settleStopped } from './mline-reuse.js';
 import { codecsWithFeatures, extensionsWithFeatures, resolveRtpFeatures } from './rtp-features.js';
 import { SecureTransport } from './secure-transport.js';
 import type { Transceiver } from './transceiver.js';
+import { bundleTransportChanged, candidateKeyOf, transportSection } from './transport-change.js';
 import type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
 
 /** GCM first (RFC 7714), then AES-CM (RFC 5764 §4.1.2). */
@@ -62,7 +65,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private readonly localFingerprint: string;
   private sessionVersion = 0;
   private agent: IceAgent | undefined;
-  private readonly secure: SecureTransport;
+  private secure: SecureTransport;
   private readonly media: MediaEngine;
   private signaling: SignalingState = 'stable';
   private connection: PeerConnectionState = 'new';
@@ -70,6 +73,12 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private localDescription: SessionDescription | undefined;
   private remoteDescription: SessionDescription | undefined;
   private pendingRemoteOffer: SessionDescription | undefined;
+  /** The descriptions of the last completed offer/answer (JSEP's current local/remote descriptions). */
+  private negotiated: { local: SessionDescription; remote: SessionDescription } | undefined;
+  /** Ids of stopped transceivers whose rejection was negotiated: no longer in the W3C set of transceivers. */
+  private readonly removed = new Set<number>();
+  /** Keys of candidates the remote trickled for its current BUNDLE transport (transport-change.ts). */
+  private readonly trickledForTransport = new Set<string>();
   private remoteVerifier: PeerVerifier | undefined;
   private dtlsRole: 'client' | 'server' | undefined;
   private nextMid = 0;
@@ -142,8 +151,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const desc = this.localDescription;
     if (!desc) return undefined;
     const agent = this.agent;
-    const first = desc.media.find((m) => m.port !== 0);
-    if (!agent || !first) return writeSdp(desc);
+    const first = transportSection(desc);
+    if (!agent || !first || isRejected(first)) return writeSdp(desc);
     const known = new Set(mediaCandidates(first));
     const extra = agent.localCandidates
       .filter((c) => !this.options.relayOnly || c.type === 'relay')
@@ -169,6 +178,19 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     return this.localFingerprint;
   }
 
+  /**
+   * The W3C set of transceivers: `transceivers` minus the stopped ones whose rejection has been negotiated
+   * (webrtc-pc §4.4.1.6). Ids stay stable: `transceivers[id]` keeps every transceiver ever made.
+   */
+  getTransceivers(): Transceiver[] {
+    return this.transceivers.filter((t) => !this.removed.has(t.id));
+  }
+
+  /** True once a stopped transceiver's rejected m= line has been negotiated (it left getTransceivers()). */
+  isTransceiverRemoved(id: number): boolean {
+    return this.removed.has(id);
+  }
+
   addTransceiver(
     kind: MediaKind,
     init: { direction?: Transceiver['direction']; streamIds?: readonly string[]; trackId?: string } = {},
@@ -192,11 +214,15 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     this.assertOpen();
     if (this.signaling !== 'stable' && this.signaling !== 'have-local-offer')
       throw new InvalidStateError(`createOffer in ${this.signaling}`);
-    for (const t of this.transceivers) if (t.mid === null) t.mid = this.freshMid();
-    const sections: SectionPlan[] = this.transceivers.map((t) =>
-      offerSection(
+    // RFC 9429 §5.2.2: lines keep their index; a new transceiver recycles a rejected line or is appended.
+    const slots = planOfferLayout(this.transceivers, this.negotiated?.local, this.negotiated?.remote);
+    const sections: SectionPlan[] = slots.map((slot, i) => {
+      if ('kept' in slot) return keptSection(slot.kept, i);
+      const t = slot.transceiver;
+      if (t.mid === null) t.mid = this.freshMid();
+      return offerSection(
         {
-          mid: t.mid as string,
+          mid: t.mid,
           kind: t.kind,
           direction: t.direction,
           sender: {
@@ -211,9 +237,12 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
         },
         this.caps.codecs[t.kind],
         this.caps.extensions,
-      ),
-    );
-    return writeSdp(this.describe(sections, 'actpass'));
+      );
+    });
+    // The BUNDLE group in m= line order, as Chromium writes it: after line 0 is recycled the tag moves to it, and
+    // with it the transport (transport-change.ts). Keeping the old tag first instead makes Chromium 156 fail
+    // setLocalDescription(answer) with "Failed to setup RTCP mux" for the recycled line (tried).
+    return writeSdp(this.describe(sections, 'actpass', undefined));
   }
 
   createAnswer(): string {
@@ -235,6 +264,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
         {
           offered: m,
           transceiverDirection: t && !t.stopped ? t.direction : 'inactive',
+          ...(t?.stopped ? { stopped: true } : {}),
           ...(t
             ? {
                 sender: {
@@ -253,7 +283,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     });
     for (const s of sections)
       if (s.rejected && s.rejectReason) this.log.debug('rejecting section', { mid: s.mid, reason: s.rejectReason });
-    return writeSdp(this.describe(sections, setup));
+    return writeSdp(this.describe(sections, setup, bundleMids(offer)?.[0]));
   }
 
   setLocalDescription(now: Millis, type: SdpType, sdp: string): void {
@@ -263,6 +293,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       if (this.signaling !== 'stable' && this.signaling !== 'have-local-offer')
         throw new InvalidStateError(`setLocalDescription(offer) in ${this.signaling}`);
       this.localDescription = desc;
+      associateByMid(desc, this.transceivers);
       this.ensureAgent(now, true);
       this.setSignaling('have-local-offer');
     } else {
@@ -275,6 +306,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
         const t = this.transceivers.find((x) => x.mLineIndex === i);
         if (t) settleFromAnswer(t, m, true, desc);
       });
+      settleStopped(desc, this.transceivers, this.removed);
+      this.negotiated = { local: desc, remote: this.remoteDescription };
       this.ensureAgent(
         now,
         (this.remoteDescription &&
@@ -301,9 +334,11 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     const fps = fingerprints(first, desc);
     if (fps.length === 0) throw new InvalidArgumentError('remote description has no a=fingerprint');
     this.remoteVerifier = createFingerprintVerifier({ fingerprints: fps.map((f) => `${f.algorithm} ${f.value}`) });
+    const transportChanged = bundleTransportChanged(this.remoteDescription, desc, this.trickledForTransport);
     if (type === 'offer') {
       if (this.signaling !== 'stable' && this.signaling !== 'have-remote-offer')
         throw new InvalidStateError(`setRemoteDescription(offer) in ${this.signaling}`);
+      if (transportChanged) this.replaceBundleTransport(now, this.remoteRestartsIce(ice.usernameFragment));
       associateRemoteOffer(desc, this.transceivers, (kind) => this.addTransceiver(kind));
       const remoteSends: Transceiver[] = [];
       desc.media.forEach((m, i) => {
@@ -322,16 +357,19 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     } else {
       if (this.signaling !== 'have-local-offer' || !this.localDescription)
         throw new InvalidStateError(`setRemoteDescription(answer) in ${this.signaling}`);
+      if (transportChanged) this.replaceBundleTransport(now, false);
       this.remoteDescription = desc;
       desc.media.forEach((m, i) => {
         const t = this.transceivers.find(
           (x) => x.mid === (this.localDescription?.media[i] && m.attributes.find((a) => a.name === 'mid')?.value),
         );
         if (!t) return;
-        t.mLineIndex = i;
+        associateLine(this.transceivers, t, i);
         settleFromAnswer(t, m, false, desc);
         learnRemoteSsrcs(t, m);
       });
+      settleStopped(desc, this.transceivers, this.removed);
+      this.negotiated = { local: this.localDescription, remote: desc };
       const theirs = setupRole(first, desc);
       this.dtlsRole = theirs === 'active' ? 'server' : 'client';
       this.setSignaling('stable');
@@ -349,13 +387,22 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     this.flushAgent(now);
   }
 
-  /** Trickle ICE (RFC 8838): a remote candidate, or null for end-of-candidates. */
-  addIceCandidate(now: Millis, candidate: string | null): void {
+  /**
+   * Trickle ICE (RFC 8838): a remote candidate, or null for end-of-candidates. `sdpMid` (when known) tells which
+   * section's transport it belongs to; candidates for the BUNDLE-tag section (or with no mid) count as signalled
+   * for the current transport (transport-change.ts).
+   */
+  addIceCandidate(now: Millis, candidate: string | null, sdpMid?: string | null): void {
     this.assertOpen();
     if (!this.agent || (!this.remoteDescription && !this.pendingRemoteOffer))
       throw new InvalidStateError('addIceCandidate before setRemoteDescription');
     if (candidate === null || candidate === '') this.agent.endOfRemoteCandidates(now);
-    else this.addRemoteCandidateText(now, candidate);
+    else {
+      this.addRemoteCandidateText(now, candidate);
+      const remote = this.pendingRemoteOffer ?? this.remoteDescription;
+      const key = candidateKeyOf(candidate);
+      if (key && (sdpMid == null || sdpMid === (remote && bundleMids(remote)?.[0]))) this.trickledForTransport.add(key);
+    }
     this.flushAgent(now);
   }
 
@@ -446,7 +493,11 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
 
   // ---- internals ----
 
-  private describe(sections: readonly SectionPlan[], setup: 'actpass' | 'active' | 'passive'): SessionDescription {
+  private describe(
+    sections: readonly SectionPlan[],
+    setup: 'actpass' | 'active' | 'passive',
+    bundleTag: string | undefined,
+  ): SessionDescription {
     const agent = this.agent;
     const candidates = agent
       ? agent.localCandidates
@@ -458,6 +509,7 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       sessionId: this.sessionId,
       sessionVersion: ++this.sessionVersion,
       sections,
+      ...(bundleTag !== undefined ? { bundleTag } : {}),
       transport: {
         // The agent's current credentials: an ICE restart (ours, or the remote's new ufrag) replaces them.
         iceUfrag: agent?.localParameters.usernameFragment ?? this.ufrag,
@@ -472,7 +524,36 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
     });
   }
 
-  private ensureAgent(_now: Millis, controlling: boolean): void {
+  /**
+   * The BUNDLE group moved to a new transport (rule and references in transport-change.ts): a new ICE agent
+   * with our current credentials and role (fresh checks and selection against the new remote candidates) and
+   * a new DTLS/SRTP transport, started once the answer gives the roles. Transceivers, their SSRCs and
+   * sequence numbers carry on. When the same remote offer also restarts ICE (a new ufrag), the new agent takes
+   * new credentials too, as an answerer must (RFC 8445 §9).
+   */
+  private replaceBundleTransport(now: Millis, iceRestart: boolean): void {
+    const old = this.agent;
+    if (old) {
+      this.flushAgent(now);
+      this.agent = undefined;
+      this.ensureAgent(now, old.controlling, old.localParameters);
+      old.close();
+      const fresh = this.agent as IceAgent | undefined;
+      if (iceRestart) fresh?.restart(now);
+      else fresh?.gather(now);
+    }
+    this.secure = this.secure.renew();
+    this.trickledForTransport.clear();
+    this.dtlsRole = undefined;
+    this.iceState = 'new';
+    this.log.debug('BUNDLE transport changed: new ICE checks and a new DTLS handshake');
+  }
+
+  private ensureAgent(
+    _now: Millis,
+    controlling: boolean,
+    credentials?: { usernameFragment: string; password: string },
+  ): void {
     if (this.agent) return;
     this.agent = new IceAgent({
       random: this.options.random,
@@ -481,8 +562,8 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
       ...(this.options.stunServers ? { stunServers: this.options.stunServers } : {}),
       ...(this.options.turnServers ? { turnServers: this.options.turnServers } : {}),
       ...(this.options.relayOnly ? { relayOnly: true } : {}),
-      usernameFragment: this.ufrag,
-      password: this.pwd,
+      usernameFragment: credentials?.usernameFragment ?? this.ufrag,
+      password: credentials?.password ?? this.pwd,
       logger: this.log.child('ice'),
     });
   }
@@ -516,12 +597,11 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
           this.events.push({
             type: 'ice-candidate',
             candidate: `candidate:${e.sdp.replace(/^candidate:/, '')}`,
-            sdpMid: this.firstMid(),
-            sdpMLineIndex: 0,
+            ...this.candidateTarget(),
           });
           break;
         case 'end-of-candidates':
-          this.events.push({ type: 'ice-candidate', candidate: null, sdpMid: this.firstMid(), sdpMLineIndex: 0 });
+          this.events.push({ type: 'ice-candidate', candidate: null, ...this.candidateTarget() });
           break;
         case 'gathering-state':
           this.events.push({ type: 'ice-gathering-state', state: e.state });
@@ -603,9 +683,32 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   }
 
   private freshMid(): string {
-    const used = new Set(this.transceivers.map((t) => t.mid));
+    // RFC 9429 §5.2.2: a recycled line gets a new mid, so skip every mid the session has used.
+    const used = new Set<string | null>(this.transceivers.map((t) => t.mid));
+    for (const d of [this.negotiated?.local, this.negotiated?.remote, this.localDescription])
+      for (const m of d?.media ?? []) used.add(mediaMid(m) ?? null);
     while (used.has(String(this.nextMid))) this.nextMid++;
     return String(this.nextMid++);
+  }
+
+  /** A remote offer restarts ICE when its ufrag differs from the one of the current remote description. */
+  private remoteRestartsIce(ufrag: string): boolean {
+    const previous = this.remoteDescription;
+    const section = previous && transportSection(previous);
+    const before = previous && section ? iceParameters(section, previous)?.usernameFragment : undefined;
+    return before !== undefined && before !== ufrag;
+  }
+
+  /**
+   * Where trickled candidates belong: the BUNDLE-tag section (it can move, transport-change.ts) of the remote
+   * offer we are answering (our answer keeps its tag) or else of our description.
+   */
+  private candidateTarget(): { sdpMid: string | null; sdpMLineIndex: number | null } {
+    const desc = this.pendingRemoteOffer ?? this.localDescription;
+    const section = desc && transportSection(desc);
+    if (desc && section && !isRejected(section))
+      return { sdpMid: mediaMid(section) ?? null, sdpMLineIndex: desc.media.indexOf(section) };
+    return { sdpMid: this.firstMid(), sdpMLineIndex: 0 };
   }
 
   private firstMid(): string | null {
@@ -627,14 +730,6 @@ export class PeerConnectionCore implements DatagramEndpoint<PeerEvent> {
   private assertOpen(): void {
     if (this.closed) throw new InvalidStateError('the peer connection is closed');
   }
-}
-
-/**
- * The section that carries the BUNDLE transport's ICE/DTLS attributes: the first one not rejected (a rejected
- * m-line has port 0 and may have no transport attributes at all, and may come first after renegotiation).
- */
-function transportSection(desc: SessionDescription): SdpMedia | undefined {
-  return desc.media.find((m) => !isRejected(m)) ?? desc.media[0];
 }
 
 function parseSdpFingerprint(text: string): { algorithm: string; value: string } {

@@ -63,6 +63,15 @@ export class SecureTransport {
     return this.srtp;
   }
 
+  /**
+   * A fresh transport with the same options, for a new DTLS association when the BUNDLE transport changes
+   * (RFC 8842: an association per transport; see transport-change.ts): new handshake, new SRTP keys.
+   * This one is left as it is.
+   */
+  renew(): SecureTransport {
+    return new SecureTransport(this.options);
+  }
+
   /** Start DTLS in `role` (from a=setup, RFC 5763 §5). A client sends its ClientHello at once. */
   start(now: Millis, role: 'client' | 'server'): void {
     if (this.dtls) return;

@@ -21,6 +21,8 @@ export interface AnswerSectionInput {
   /** The direction of our transceiver for this section (sendrecv if we would send and receive). */
   transceiverDirection: Direction;
   sender?: LocalSender;
+  /** Our transceiver for this section is stopped: the answer rejects it (RFC 9429 §5.3.1, §4.2.2). */
+  stopped?: boolean;
 }
 
 export interface Capabilities {
@@ -34,6 +36,7 @@ export type RejectReason =
   | 'unsupported-protocol'
   | 'no-common-codec'
   | 'rejected-by-offerer'
+  | 'stopped'
   | 'not-bundled';
 
 export interface AnsweredSection extends SectionPlan {
@@ -68,6 +71,7 @@ export function answerSection(
     formats: offered.formats,
   });
   if (isRejected(offered)) return reject('rejected-by-offerer');
+  if (input.stopped) return reject('stopped');
   if (offered.kind !== 'audio' && offered.kind !== 'video') return reject('unsupported-kind');
   if (!/\bRTP\/S?AVPF?\b/.test(offered.protocol) || !offered.protocol.includes('SAVP'))
     return reject('unsupported-protocol');

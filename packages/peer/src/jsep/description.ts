@@ -60,10 +60,17 @@ export interface DescriptionPlan {
   sessionVersion: number;
   sections: readonly SectionPlan[];
   transport: TransportPlan;
+  /** The mid to keep as BUNDLE tag when its section is accepted (the offer's tag, or the negotiated one). */
+  bundleTag?: string;
 }
 
 export function buildDescription(plan: DescriptionPlan): SessionDescription {
-  const accepted = plan.sections.filter((s) => !s.rejected).map((s) => s.mid);
+  const inOrder = plan.sections.filter((s) => !s.rejected).map((s) => s.mid);
+  // RFC 9143 §7.2.1/§7.3.1: the current BUNDLE-tag section stays first (the tag) while it is accepted; moving
+  // the tag moves the group to another transport (engine/transport-change.ts).
+  const tag = plan.bundleTag;
+  const accepted =
+    tag !== undefined && inOrder.includes(tag) ? [tag, ...inOrder.filter((mid) => mid !== tag)] : inOrder;
   const attributes: SdpAttribute[] = [];
   if (accepted.length > 0) attributes.push({ name: 'group', value: ['BUNDLE', ...accepted].join(' ') });
   attributes.push({ name: 'extmap-allow-mixed' }, { name: 'msid-semantic', value: ' WMS' });

@@ -53,7 +53,7 @@ export async function twoPeers(
           to.signalingState !== 'closed' &&
           (to.currentRemoteDescription || to.signalingState === 'have-remote-offer')
         )
-          to.addIceCandidate(net.now, c);
+          to.addIceCandidate(net.now, c, event.sdpMid);
       });
     }
   };
