@@ -15,3 +15,4 @@ export { SecureTransport, type SecureTransportEvent } from './secure-transport.j
 export type { ReceiverState, SenderState, Transceiver } from './transceiver.js';
 export { bundleTransportChanged, candidateKey, candidateKeyOf, transportSection } from './transport-change.js';
 export type { PeerConnectionState, PeerCoreOptions, PeerEvent, SdpType, SignalingState } from './types.js';
+export { isNegotiationNeeded, type NegotiationNeededOptions } from './negotiation-needed.js';
