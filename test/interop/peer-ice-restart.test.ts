@@ -42,7 +42,8 @@ describe('ICE restart between rtcwire peers', () => {
         negotiationNeeded = true;
       };
       a.restartIce();
-      expect(negotiationNeeded).toBe(true);
+      // webrtc-pc §4.7.3: the event is queued in a task, not fired inside restartIce().
+      expect(await until(() => negotiationNeeded, 2000)).toBe(true);
       await a.setLocalDescription(); // a new offer
       const offerUfrag = ufragOf(a.localDescription!.sdp);
       expect(offerUfrag).not.toBe(before.a);

@@ -9,6 +9,7 @@ import {
 import { type DtlsCredential, generateCertificate } from '@rtcwire/dtls';
 import {
   type CodecCapability,
+  isNegotiationNeeded,
   PeerConnectionCore,
   type PeerConnectionState,
   type PeerEvent,
@@ -16,12 +17,14 @@ import {
   type SignalingState,
   type Transceiver,
 } from '@rtcwire/peer';
+import { parseSdp } from '@rtcwire/sdp';
 import { monotonicClock } from '../clock.js';
 import { Driver } from '../driver.js';
 import { type InterfaceFilter, listLocalAddresses } from '../interfaces.js';
 import { MdnsResolver } from '../mdns-resolver.js';
 import { UdpTransport } from '../udp-transport.js';
 import { type RTCIceServer, resolveIceServers } from './config.js';
+import { NegotiationNeededFlag } from './negotiation-needed.js';
 import { RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver, standInTransceiver } from './rtp-objects.js';
 import { buildStatsReport } from './stats.js';
 import { MediaStreamTrack } from './track.js';
@@ -134,6 +137,9 @@ export class RTCPeerConnection extends EventTarget {
   private lastOffer: string | undefined;
   private lastAnswer: string | undefined;
   private closedFlag = false;
+  /** W3C [[LocalIceCredentialsToReplace]] is not empty: restartIce() ran, no local description carries it yet. */
+  private iceRestartPending = false;
+  private readonly negotiation: NegotiationNeededFlag;
   onicecandidate: ((e: RTCPeerConnectionIceEvent) => void) | null = null;
   ontrack: ((e: RTCTrackEvent) => void) | null = null;
   onconnectionstatechange: ((e: Event) => void) | null = null;
@@ -146,6 +152,13 @@ export class RTCPeerConnection extends EventTarget {
     super();
     this.ready = this.init();
     this.ready.catch(() => {});
+    this.negotiation = new NegotiationNeededFlag({
+      ready: this.ready,
+      isClosed: () => this.closedFlag,
+      signalingState: () => this.signalingState,
+      isNeeded: () => this.negotiationNeeded(),
+      fire: () => this.fire('negotiationneeded', this.onnegotiationneeded),
+    });
   }
 
   private async init(): Promise<void> {
@@ -276,6 +289,8 @@ export class RTCPeerConnection extends EventTarget {
         : (this.lastAnswer ?? (await this.createAnswer()).sdp));
     await this.call((c, now) => c.setLocalDescription(now, type, sdp));
     this.pendingLocal = new RTCSessionDescription({ type, sdp });
+    // It carries the restarted ICE credentials (the engine describes with the agent's current ones).
+    this.iceRestartPending = false;
     this.lastOffer = undefined;
     this.lastAnswer = undefined;
   }
@@ -306,10 +321,14 @@ export class RTCPeerConnection extends EventTarget {
       const id = this.wrappers.size;
       const w = this.wrap(standInTransceiver(id, kind, direction, streamIds, track?.id ?? `${kind}-${id}`), track);
       this.early.push(w);
+      this.negotiation.update();
       return w;
     }
     const t = this.core.addTransceiver(kind, { direction, streamIds, ...(track ? { trackId: track.id } : {}) });
-    return this.wrap(t, track);
+    const w = this.wrap(t, track);
+    // webrtc-pc §5.1 addTransceiver / addTrack: update the negotiation-needed flag.
+    this.negotiation.update();
+    return w;
   }
 
   addTrack(track: MediaStreamTrack, ...streams: { id: string }[]): RTCRtpSender {
@@ -335,11 +354,13 @@ export class RTCPeerConnection extends EventTarget {
     return buildStatsReport(this.requireCore(), (this.driver as Driver<PeerEvent>).now());
   }
 
-  /** New ICE credentials; fires `negotiationneeded` — the next offer carries them (an ICE restart). */
+  /** New ICE credentials; queues `negotiationneeded` — the next offer carries them (an ICE restart). */
   restartIce(): void {
     if (!this.core || this.closedFlag) return;
     this.driver?.act((c, now) => (c as PeerConnectionCore).restartIce(now));
-    this.fire('negotiationneeded', this.onnegotiationneeded);
+    // webrtc-pc §4.4.1.x restartIce(): [[LocalIceCredentialsToReplace]], then update the negotiation-needed flag.
+    if (this.core.iceAgent) this.iceRestartPending = true;
+    this.negotiation.update();
   }
 
   close(): void {
@@ -406,6 +427,7 @@ export class RTCPeerConnection extends EventTarget {
     );
     const sender = new RTCRtpSender(
       {
+        negotiationChanged: () => this.negotiation.update(),
         sendRtp: (tid, p) => {
           const tr = this.core?.transceivers[tid];
           if (!tr || !this.driver || this.closedFlag) return false;
@@ -431,6 +453,7 @@ export class RTCPeerConnection extends EventTarget {
     );
     const w = new RTCRtpTransceiver(t, sender, new RTCRtpReceiver(remoteTrack, t));
     w.setRemovedCheck(() => this.core?.isTransceiverRemoved(id) ?? false);
+    w.setNegotiationHook(() => this.negotiation.update());
     this.wrappers.set(id, w);
     return w;
   }
@@ -446,6 +469,8 @@ export class RTCPeerConnection extends EventTarget {
         // A line the negotiation rejected stopped its transceiver (either side asked): its received track ends.
         if (e.state === 'stable') for (const w of this.wrappers.values()) if (w.core.stopped) w.receiver.track.stop();
         this.fire('signalingstatechange', this.onsignalingstatechange);
+        // webrtc-pc §4.4.1.6: back in stable, update the negotiation-needed flag (fires again if still needed).
+        if (e.state === 'stable') this.negotiation.signalingStable();
         return;
       case 'connection-state':
         this.fire('connectionstatechange', this.onconnectionstatechange);
@@ -502,6 +527,21 @@ export class RTCPeerConnection extends EventTarget {
       default:
         return;
     }
+  }
+
+  /** webrtc-pc §4.7.3 "check if negotiation is needed" on the engine's transceivers and current descriptions. */
+  private negotiationNeeded(): boolean {
+    const core = this.core;
+    if (!core) return false;
+    const local = core.currentLocalDescription;
+    const remote = core.currentRemoteDescription;
+    const type = this.pendingLocal?.type;
+    return isNegotiationNeeded(
+      core.getTransceivers(),
+      local ? parseSdp(local) : undefined,
+      remote ? parseSdp(remote) : undefined,
+      { iceRestartPending: this.iceRestartPending, ...(type ? { localType: type } : {}) },
+    );
   }
 
   private fire(type: string, handler: ((e: Event) => void) | null): void {

@@ -3,6 +3,8 @@ import type { MediaStreamTrack, TrackSink } from './track.js';
 
 /** Access the connection gives its senders: send on a transceiver, ask the remote for a keyframe. */
 export interface SenderBackend {
+  /** Something negotiated changed (the direction `replaceTrack` sets): update the negotiation-needed flag. */
+  negotiationChanged?(): void;
   sendRtp(
     transceiverId: number,
     p: {
@@ -59,8 +61,10 @@ export class RTCRtpSender {
     // next description on (browsers need `transceiver.direction` set as well). This is what lets
     // `e.transceiver.sender.replaceTrack(e.track)` inside `ontrack` echo a remote offer's media.
     if (track && !this.transceiver.stopped) {
-      if (this.transceiver.direction === 'recvonly') this.transceiver.direction = 'sendrecv';
-      else if (this.transceiver.direction === 'inactive') this.transceiver.direction = 'sendonly';
+      const before = this.transceiver.direction;
+      if (before === 'recvonly') this.transceiver.direction = 'sendrecv';
+      else if (before === 'inactive') this.transceiver.direction = 'sendonly';
+      if (this.transceiver.direction !== before) this.backend.negotiationChanged?.();
     }
     this.seqOffset = undefined;
     this.tsOffset = undefined;
@@ -139,6 +143,7 @@ export class RTCRtpReceiver {
 
 export class RTCRtpTransceiver {
   private removed: () => boolean = () => false;
+  private negotiationChanged: () => void = () => {};
 
   constructor(
     /** @internal */ private engine: Transceiver,
@@ -149,6 +154,11 @@ export class RTCRtpTransceiver {
   /** @internal The connection says when the engine removed this transceiver (its stop was negotiated). */
   setRemovedCheck(check: () => boolean): void {
     this.removed = check;
+  }
+
+  /** @internal The connection's "update the negotiation-needed flag" (webrtc-pc §4.7.3). */
+  setNegotiationHook(update: () => void): void {
+    this.negotiationChanged = update;
   }
 
   /** @internal The engine's state for this transceiver. */
@@ -176,7 +186,10 @@ export class RTCRtpTransceiver {
 
   set direction(d: Transceiver['direction']) {
     if (this.core.stopped) throw new DOMException('the transceiver is stopped', 'InvalidStateError');
+    // webrtc-pc §5.4 direction setter: no change, no negotiation; otherwise update the negotiation-needed flag.
+    if (this.core.direction === d) return;
     this.core.direction = d;
+    this.negotiationChanged();
   }
 
   /** W3C: 'stopped' once the stop has been negotiated (the transceiver then left getTransceivers()). */
@@ -190,9 +203,12 @@ export class RTCRtpTransceiver {
 
   /** W3C "stop sending and receiving": nothing more is sent, the received track ends; negotiate to reject the line. */
   stop(): void {
+    // webrtc-pc §5.4 stop(): a second call does nothing; otherwise stop, then update the negotiation-needed flag.
+    if (this.core.stopped) return;
     this.core.stopped = true;
     this.core.direction = 'inactive';
     this.receiver.track.stop();
+    this.negotiationChanged();
   }
 }
 
