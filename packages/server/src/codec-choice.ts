@@ -1,4 +1,4 @@
-import { type CodecCapability, DEFAULT_AUDIO_CODECS, DEFAULT_VIDEO_CODECS, codecMatches } from '@rtcwire/peer';
+import { type CodecCapability, codecMatches, DEFAULT_AUDIO_CODECS, DEFAULT_VIDEO_CODECS } from '@rtcwire/peer';
 import { mediaCodecs, parseSdp } from '@rtcwire/sdp';
 
 /**

@@ -5,5 +5,5 @@ export {
   type RecordingSessionOptions,
   type RecordingSummary,
 } from './recording-session.js';
-export { type SdpFragment, parseSdpFragment } from './sdpfrag.js';
+export { parseSdpFragment, type SdpFragment } from './sdpfrag.js';
 export { WhipServer, type WhipServerOptions } from './whip-server.js';

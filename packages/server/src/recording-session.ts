@@ -80,7 +80,7 @@ export class RecordingSession {
     this.timer = setInterval(() => {
       this.recorder.handleTimeout(performance.now());
       this.drain();
-      this.sampleNetwork();
+      void this.sampleNetwork();
     }, 250);
     this.timer.unref();
   }
@@ -100,8 +100,9 @@ export class RecordingSession {
     };
   }
 
-  private sampleNetwork(): void {
-    this.pc.getStats().then(
+  /** Refresh `network` from getStats (every 250 ms while recording, and once more before the end). */
+  async sampleNetwork(): Promise<void> {
+    await this.pc.getStats().then(
       (report) => {
         const network: RecordingSummary['network'] = {};
         for (const s of report.values()) {

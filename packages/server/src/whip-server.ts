@@ -1,15 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createLogger } from '@rtcwire/common';
 import { type RTCIceServer, RTCPeerConnection } from '@rtcwire/node';
-import { parseSdp } from '@rtcwire/sdp';
 import type { RtpFeatures } from '@rtcwire/peer';
+import { parseSdp } from '@rtcwire/sdp';
 import { chooseRecordingCodecs } from './codec-choice.js';
 import { PUBLISHER_PAGE } from './publisher-page.js';
 import { RecordingSession, type RecordingSummary } from './recording-session.js';
-import { type SdpFragment, parseSdpFragment } from './sdpfrag.js';
+import { parseSdpFragment, type SdpFragment } from './sdpfrag.js';
 
 /**
  * A WHIP ingest server (RFC 9725) that records every publisher to a file.
@@ -87,7 +87,7 @@ export class WhipServer {
 
   /** End every session (finalizing files) and stop listening. */
   async close(): Promise<RecordingSummary[]> {
-    const summaries = [...this.sessions.keys()].map((id) => this.end(id, 'server closed'));
+    const summaries = await Promise.all([...this.sessions.keys()].map((id) => this.end(id, 'server closed')));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     return summaries.filter((s): s is RecordingSummary => s !== undefined);
@@ -117,7 +117,7 @@ export class WhipServer {
     const session = this.sessions.get(url.pathname.slice('/whip/'.length));
     if (!session) return this.reply(res, 404, 'no such session');
     if (req.method === 'DELETE') {
-      this.end(session.id, 'deleted by publisher');
+      await this.end(session.id, 'deleted by publisher');
       return this.reply(res, 200, 'session ended');
     }
     if (req.method === 'PATCH') return this.trickle(req, res, session);
@@ -164,10 +164,10 @@ export class WhipServer {
     const session: Session = { id, etag: `"${randomBytes(6).toString('hex')}"`, pc, recording, timer: undefined };
     this.sessions.set(id, session);
     session.timer = setTimeout(() => {
-      if (pc.connectionState !== 'connected') this.end(id, 'did not connect in time');
+      if (pc.connectionState !== 'connected') void this.end(id, 'did not connect in time');
     }, this.options.connectTimeoutMs ?? 30_000);
     pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState === 'failed') this.end(id, 'ICE/DTLS failed');
+      if (pc.connectionState === 'failed') void this.end(id, 'ICE/DTLS failed');
     });
     this.options.onSessionStart?.({ id, file: recording.file });
     this.linkHeaders(res);
@@ -234,11 +234,12 @@ export class WhipServer {
     res.writeHead(200, { 'Content-Type': 'application/trickle-ice-sdpfrag', ETag: session.etag }).end(body);
   }
 
-  private end(id: string, reason: string): RecordingSummary | undefined {
+  private async end(id: string, reason: string): Promise<RecordingSummary | undefined> {
     const s = this.sessions.get(id);
     if (!s) return undefined;
     this.sessions.delete(id);
     clearTimeout(s.timer);
+    await s.recording.sampleNetwork(); // the final network counters, not the last 250 ms sample
     const summary = s.recording.finish();
     s.pc.close();
     this.options.onSessionEnd?.({ id, reason, summary });
