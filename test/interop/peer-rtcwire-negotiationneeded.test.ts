@@ -90,18 +90,20 @@ describe('rtcwire ⇄ rtcwire negotiation driven by negotiationneeded', () => {
       expect(await until(() => total(b, 'b-from-a:0') > 20, 8000)).toBe(true);
       expect([a.offers, b.offers]).toEqual([1, 0]);
 
-      // Mid-call, b adds a track: b offers, a answers, a receives it.
+      // Mid-call, b adds a track: b offers, a answers, a receives it. As in browsers (webrtc-pc §5.1), b's
+      // addTrack reuses the recvonly transceiver a's offer created, so it goes out on m-line 0 (now sendrecv).
       const back = new MediaStreamTrack({ kind: 'video' });
       b.pc.addTrack(back);
       stops.push(loop(back, 'VP8', vp8.frames, vp8.fps, 90_000));
-      expect(await until(() => total(a, 'a-from-b:1') > 20, 8000)).toBe(true);
+      expect(await until(() => total(a, 'a-from-b:0') > 20, 8000)).toBe(true);
+      expect(b.pc.getTransceivers()).toHaveLength(1);
       expect([a.offers, b.offers]).toEqual([1, 1]);
 
-      // And a adds a second one.
+      // And a adds a second one: its only transceiver already sends, so this one is new (mid 1).
       const second = new MediaStreamTrack({ kind: 'video' });
       a.pc.addTrack(second);
       stops.push(loop(second, 'VP8', vp8.frames, vp8.fps, 90_000));
-      expect(await until(() => total(b, 'b-from-a:2') > 20, 8000)).toBe(true);
+      expect(await until(() => total(b, 'b-from-a:1') > 20, 8000)).toBe(true);
       expect(a.pc.signalingState).toBe('stable');
       expect(b.pc.signalingState).toBe('stable');
       // Each change took exactly one negotiation; nothing is left pending (no renegotiation loop).

@@ -1,16 +1,16 @@
 import {
   type Clock,
+  createLogger,
   type Datagram,
   type DatagramEndpoint,
   DropCounters,
   type Logger,
   type Millis,
-  createLogger,
 } from '@rtcwire/common';
-import { type TimerScheduler, monotonicClock, nodeTimers } from './clock.js';
+import { monotonicClock, nodeTimers, type TimerScheduler } from './clock.js';
 import { EventQueue } from './event-queue.js';
 import { Listeners } from './listeners.js';
-import { type Transport, routeKey } from './transport.js';
+import { routeKey, type Transport } from './transport.js';
 
 export interface DriverOptions {
   readonly clock?: Clock;

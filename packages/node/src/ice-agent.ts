@@ -1,5 +1,5 @@
 import { type RandomSource, type SocketAddress, secureRandom } from '@rtcwire/common';
-import { type IceAgentOptions, type IceCandidate, IceAgent, type IceEvent, type IceParameters } from '@rtcwire/ice';
+import { IceAgent, type IceAgentOptions, type IceCandidate, type IceEvent, type IceParameters } from '@rtcwire/ice';
 import { Driver, type DriverOptions } from './driver.js';
 import { type InterfaceFilter, listLocalAddresses } from './interfaces.js';
 import { MdnsResolver } from './mdns-resolver.js';

@@ -1,10 +1,10 @@
 export { monotonicClock, nodeTimers, type TimerScheduler } from './clock.js';
-export { Driver, runEndpoint, type DriverOptions } from './driver.js';
-export { NodeIceAgent, type NodeIceAgentOptions } from './ice-agent.js';
-export { listLocalAddresses, type InterfaceFilter, type LocalAddress } from './interfaces.js';
-export { MdnsResolver, MdnsTimeoutError, type MdnsResolverOptions } from './mdns-resolver.js';
-export { StreamTransport, type StreamConnectOptions } from './stream-transport.js';
-export { type Transport, type TransportHandlers, routeKey } from './transport.js';
-export { UdpTransport, type UdpBindOptions } from './udp-transport.js';
+export { Driver, type DriverOptions, runEndpoint } from './driver.js';
 export * from './dtls/index.js';
+export { NodeIceAgent, type NodeIceAgentOptions } from './ice-agent.js';
+export { type InterfaceFilter, type LocalAddress, listLocalAddresses } from './interfaces.js';
+export { MdnsResolver, type MdnsResolverOptions, MdnsTimeoutError } from './mdns-resolver.js';
+export { type StreamConnectOptions, StreamTransport } from './stream-transport.js';
+export { routeKey, type Transport, type TransportHandlers } from './transport.js';
+export { type UdpBindOptions, UdpTransport } from './udp-transport.js';
 export * from './webrtc/index.js';

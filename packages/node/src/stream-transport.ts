@@ -1,4 +1,4 @@
-import { type Socket, connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { type Datagram, type SocketAddress, socketAddress } from '@rtcwire/common';
 import type { Transport, TransportHandlers } from './transport.js';

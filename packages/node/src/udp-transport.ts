@@ -1,4 +1,4 @@
-import { type RemoteInfo, type Socket, createSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { type AddressFamily, type Datagram, type SocketAddress, socketAddress } from '@rtcwire/common';
 import type { Transport, TransportHandlers } from './transport.js';

@@ -332,7 +332,24 @@ export class RTCPeerConnection extends EventTarget {
   }
 
   addTrack(track: MediaStreamTrack, ...streams: { id: string }[]): RTCRtpSender {
-    return this.addTransceiver(track, { direction: 'sendrecv', streams }).sender;
+    if (this.closedFlag) throw new DOMException('the peer connection is closed', 'InvalidStateError');
+    // webrtc-pc §5.1 addTrack: reuse a transceiver of the same kind whose sender has no track and has never
+    // sent — typically one a remote offer created — so an answerer's addTrack goes out on the offered m= line
+    // (recvonly → sendrecv, inactive → sendonly) instead of a new line the answer could not carry.
+    const reusable = this.getTransceivers().find(
+      (t) =>
+        t.core.kind === track.kind &&
+        !t.core.stopped &&
+        t.sender.track === null &&
+        t.core.currentDirection !== 'sendrecv' &&
+        t.core.currentDirection !== 'sendonly' &&
+        !t.core.sender.stream.statistics.active,
+    );
+    if (!reusable) return this.addTransceiver(track, { direction: 'sendrecv', streams }).sender;
+    reusable.core.sender.streamIds = streams.map((s) => s.id);
+    reusable.core.sender.trackId = track.id;
+    void reusable.sender.replaceTrack(track); // sets the direction and updates the negotiation-needed flag
+    return reusable.sender;
   }
 
   /** W3C: a stopped transceiver is removed once the rejection of its m= line has been negotiated. */
