@@ -2,6 +2,7 @@ import { ChromeSession } from '@rtcwire/interop-chrome';
 import { type EncodedFrame, MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
+import { chromeOfferSteps } from './harness/chrome-offer-steps.js';
 
 // Issue 5: stopping the BUNDLE-tagged (first) m= line. Chromium then moves the group to the transport of the
 // newly tagged section — new sockets and candidates, the same ICE ufrag/pwd and fingerprint, new ICE checks and
@@ -22,35 +23,6 @@ const ports = (sdp: string, mid: string) => {
   const section = sdp.split(/\r?\nm=/).find((m) => new RegExp(`\\na=mid:${mid}\\r?\\n`).test(m)) ?? '';
   return [...section.matchAll(/a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+)/g)].map((m) => m[1]);
 };
-
-/** One step of Chrome's side when Chrome offers: two canvas video tracks, stop the first, add a third. */
-const CHROME_STEP = `async (step) => {
-  const canvasTrack = () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320; canvas.height = 240;
-    const ctx = canvas.getContext('2d');
-    let n = 0;
-    setInterval(() => { ctx.fillStyle = 'hsl(' + (n++ * 7) % 360 + ',80%,50%)'; ctx.fillRect(0, 0, 320, 240); }, 33);
-    return canvas.captureStream(30).getVideoTracks()[0];
-  };
-  if (step === 'start') {
-    window.tagPc = new RTCPeerConnection({ iceServers: [] });
-    window.tagPc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
-    window.tagPc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
-  }
-  const pc = window.tagPc;
-  if (step === 'stop') pc.getTransceivers()[0].stop();
-  if (step === 'add') pc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
-  await pc.setLocalDescription(await pc.createOffer());
-  if (pc.iceGatheringState !== 'complete')
-    await new Promise((resolve) => {
-      const t = setTimeout(resolve, 2000);
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') { clearTimeout(t); resolve(); }
-      });
-    });
-  return pc.localDescription.sdp;
-}`;
 
 describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
   let chrome: ChromeSession;
@@ -77,20 +49,22 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
         });
       };
       const chromeOffer = (step: 'start' | 'stop' | 'add') =>
-        page.page.evaluate(`(${CHROME_STEP})(${JSON.stringify(step)})`) as Promise<string>;
+        (page.page.evaluate(`(${chromeOfferSteps(0)})(${JSON.stringify(step)})`) as Promise<{ sdp: string }>).then(
+          (r) => r.sdp,
+        );
       const answerOffer = async (offer: string) => {
         await pc.setRemoteDescription({ type: 'offer', sdp: offer });
         await pc.setLocalDescription();
         await pc.waitForGatheringComplete();
         const answer = pc.localDescription!.sdp;
         await page.page.evaluate(
-          `window.tagPc.setRemoteDescription({ type: 'answer', sdp: ${JSON.stringify(answer)} })`,
+          `window.offerStepsPc.setRemoteDescription({ type: 'answer', sdp: ${JSON.stringify(answer)} })`,
         );
         return answer;
       };
       const chromeTransport = async () =>
         (await page.page.evaluate(
-          `window.tagPc.getStats().then((r) => [...r.values()].filter((s) => s.type === 'transport'))`,
+          `window.offerStepsPc.getStats().then((r) => [...r.values()].filter((s) => s.type === 'transport'))`,
         )) as Record<string, unknown>[];
       try {
         const offer1 = await chromeOffer('start');
@@ -113,7 +87,9 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
         const answer2 = await answerOffer(offer2);
         expect(bundle(answer2)).toEqual(['1']);
         await pc.waitForConnectionState('connected', 15_000);
-        await page.page.waitForFunction(`window.tagPc.connectionState === 'connected'`, undefined, { timeout: 15_000 });
+        await page.page.waitForFunction(`window.offerStepsPc.connectionState === 'connected'`, undefined, {
+          timeout: 15_000,
+        });
         const resumed = frames.get('1') ?? 0;
         await wait(2500);
         const after = frames.get('1') ?? 0;
@@ -137,7 +113,9 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
         expect(bundle(answer3)).toEqual([newMid, '1']);
         const beforeThird = frames.get('1') ?? 0;
         await pc.waitForConnectionState('connected', 15_000);
-        await page.page.waitForFunction(`window.tagPc.connectionState === 'connected'`, undefined, { timeout: 15_000 });
+        await page.page.waitForFunction(`window.offerStepsPc.connectionState === 'connected'`, undefined, {
+          timeout: 15_000,
+        });
         await wait(2500);
         console.log('rtcwire frames per mid after the third offer:', JSON.stringify([...frames]));
         expect(frames.get(newMid) ?? 0).toBeGreaterThan(20);
@@ -145,7 +123,7 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
         expect(pc.connectionState).toBe('connected');
       } finally {
         pc.close();
-        await page.page.evaluate('window.tagPc && window.tagPc.close()').catch(() => {});
+        await page.page.evaluate('window.offerStepsPc && window.offerStepsPc.close()').catch(() => {});
         await page.close().catch(() => {});
       }
     },

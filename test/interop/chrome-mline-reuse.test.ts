@@ -2,6 +2,7 @@ import { ChromeSession } from '@rtcwire/interop-chrome';
 import { type EncodedFrame, MediaStreamTrack, RTCPeerConnection, type RTCRtpTransceiver } from 'rtcwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
+import { chromeOfferSteps } from './harness/chrome-offer-steps.js';
 
 // Issue 5: m= line reuse with Chrome (RFC 9429 §5.2.2). A transceiver is stopped, that is negotiated, a new
 // track is added and negotiated again: the new track takes the stopped one's m= line index with a new mid,
@@ -23,35 +24,6 @@ const lines = (sdp: string) =>
     });
 const bundle = (sdp: string) => /a=group:BUNDLE ([^\r\n]*)/.exec(sdp)?.[1]?.split(' ');
 const midAt = (sdp: string, index: number) => lines(sdp)[index]?.split(':')[1];
-
-/** One step of Chrome's side of the second test, as page JavaScript. */
-const CHROME_STEP = `async (step) => {
-  const canvasTrack = () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320; canvas.height = 240;
-    const ctx = canvas.getContext('2d');
-    let n = 0;
-    setInterval(() => { ctx.fillStyle = 'hsl(' + (n++ * 7) % 360 + ',80%,50%)'; ctx.fillRect(0, 0, 320, 240); }, 33);
-    return canvas.captureStream(30).getVideoTracks()[0];
-  };
-  if (step === 'start') {
-    window.reusePc = new RTCPeerConnection({ iceServers: [] });
-    window.reusePc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
-    window.reusePc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
-  }
-  const pc = window.reusePc;
-  if (step === 'stop') pc.getTransceivers()[1].stop();
-  if (step === 'add') pc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
-  await pc.setLocalDescription(await pc.createOffer());
-  if (pc.iceGatheringState !== 'complete')
-    await new Promise((resolve) => {
-      const t = setTimeout(resolve, 2000);
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') { clearTimeout(t); resolve(); }
-      });
-    });
-  return { sdp: pc.localDescription.sdp, transceivers: pc.getTransceivers().map((t) => t.mid + ':' + t.currentDirection) };
-}`;
 
 describe('m= line reuse with Chrome', () => {
   let chrome: ChromeSession;
@@ -138,12 +110,12 @@ describe('m= line reuse with Chrome', () => {
     // Chrome's side, driven directly: two canvas video tracks, then stop the second, then add a third. Plain
     // page JavaScript in a string (the names RTCPeerConnection/MediaStreamTrack are rtcwire's in this file).
     const chromeOffer = (step: 'start' | 'stop' | 'add') =>
-      page.page.evaluate(`(${CHROME_STEP})(${JSON.stringify(step)})`) as Promise<{
+      page.page.evaluate(`(${chromeOfferSteps(1)})(${JSON.stringify(step)})`) as Promise<{
         sdp: string;
         transceivers: string[];
       }>;
     const chromeAnswer = (sdp: string) =>
-      page.page.evaluate(`window.reusePc.setRemoteDescription({ type: 'answer', sdp: ${JSON.stringify(sdp)} })`);
+      page.page.evaluate(`window.offerStepsPc.setRemoteDescription({ type: 'answer', sdp: ${JSON.stringify(sdp)} })`);
     const answerOffer = async (offer: string) => {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
       await pc.setLocalDescription();
@@ -180,7 +152,7 @@ describe('m= line reuse with Chrome', () => {
       expect(pc.connectionState).toBe('connected');
     } finally {
       pc.close();
-      await page.page.evaluate('window.reusePc && window.reusePc.close()').catch(() => {});
+      await page.page.evaluate('window.offerStepsPc && window.offerStepsPc.close()').catch(() => {});
       await page.close().catch(() => {});
     }
   }, 60_000);
