@@ -102,24 +102,25 @@ export class RecordingSession {
 
   /** Refresh `network` from getStats (every 250 ms while recording, and once more before the end). */
   async sampleNetwork(): Promise<void> {
-    await this.pc.getStats().then(
-      (report) => {
-        const network: RecordingSummary['network'] = {};
-        for (const s of report.values()) {
-          if (s.type !== 'inbound-rtp' || typeof s.mid !== 'string' || !this.tracks.has(s.mid)) continue;
-          const n = (k: string): number => (typeof s[k] === 'number' ? (s[k] as number) : 0);
-          network[s.mid] = {
-            packetsReceived: n('packetsReceived'),
-            packetsLost: n('packetsLost'),
-            nackCount: n('nackCount'),
-            pliCount: n('pliCount'),
-            retransmittedPacketsReceived: n('retransmittedPacketsReceived'),
-          };
-        }
-        if (!this.finished) this.network = network;
-      },
-      () => undefined, // closed meanwhile: keep the last sample
-    );
+    let report: Map<string, Record<string, unknown>>;
+    try {
+      report = await this.pc.getStats();
+    } catch {
+      return; // closed meanwhile: keep the last sample
+    }
+    const network: RecordingSummary['network'] = {};
+    for (const s of report.values()) {
+      if (s.type !== 'inbound-rtp' || typeof s.mid !== 'string' || !this.tracks.has(s.mid)) continue;
+      const n = (k: string): number => (typeof s[k] === 'number' ? (s[k] as number) : 0);
+      network[s.mid] = {
+        packetsReceived: n('packetsReceived'),
+        packetsLost: n('packetsLost'),
+        nackCount: n('nackCount'),
+        pliCount: n('pliCount'),
+        retransmittedPacketsReceived: n('retransmittedPacketsReceived'),
+      };
+    }
+    if (!this.finished) this.network = network;
   }
 
   /** Write the closing bytes (Cues, Duration, sizes) and close the file. */

@@ -59,11 +59,6 @@ export function extensionData(packet: RtpPacket, id: number | undefined): Uint8A
   return undefined;
 }
 
-/** The transceiver whose sender uses `ssrc` (media or RTX). */
-export function bySenderSsrc(all: readonly Transceiver[], ssrc: number): Transceiver | undefined {
-  return all.find((t) => t.sender.ssrc === ssrc);
-}
-
 /** The transceiver receiving media SSRC `ssrc`. */
 export function bySourceSsrc(all: readonly Transceiver[], ssrc: number): Transceiver | undefined {
   return all.find((t) => t.receiver.ssrcs.has(ssrc));

@@ -1,5 +1,5 @@
 import { DropCounters, type Millis } from '@rtcwire/common';
-import { encodeRtpPacket, type RtpHeaderExtension, type RtpPacket } from '@rtcwire/rtp';
+import { encodeRtpPacket, type RtpHeaderExtension, type RtpPacket, type TransportCcFeedback } from '@rtcwire/rtp';
 import { Pacer, SendSideBandwidthEstimator } from '@rtcwire/rtp-session';
 import { HDREXT } from '../jsep/capabilities.js';
 import type { NegotiatedCodec } from '../jsep/codec-negotiation.js';
@@ -90,7 +90,7 @@ export class MediaSender {
   }
 
   /** Transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1) for our packets. */
-  handleTwccFeedback(now: Millis, feedback: Parameters<SendSideBandwidthEstimator['handleFeedback']>[1]): void {
+  handleTwccFeedback(now: Millis, feedback: TransportCcFeedback): void {
     this.twccFeedbackSeen = true;
     this.bwe.handleFeedback(now, feedback);
     this.pacer?.setBitrate(this.bwe.availableOutgoingBitrate);

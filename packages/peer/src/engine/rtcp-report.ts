@@ -12,11 +12,6 @@ export class RtcpReporter {
   private xrReceiver: XrRttReceiver | undefined;
   private readonly xrResponder = new XrRttResponder();
 
-  /** RTT from the remote's DLRR answering our RRTR, for receive-only sessions. */
-  get receiverRoundTripTimeMs(): number | undefined {
-    return this.xrReceiver?.roundTripTimeMs;
-  }
-
   /** An XR arrived: remember RRTRs to answer, take the RTT from a DLRR for us. */
   handleExtendedReport(now: Millis, unixMs: number, xr: Extract<RtcpPacket, { type: 'xr' }>): number | undefined {
     this.xrResponder.handleExtendedReport(now, xr);
