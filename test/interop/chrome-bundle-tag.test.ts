@@ -1,8 +1,9 @@
 import { ChromeSession } from '@rtcwire/interop-chrome';
-import { type EncodedFrame, MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
+import { MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
-import { chromeOfferSteps } from './harness/chrome-offer-steps.js';
+import { CANVAS_TRACK_JS, chromeOfferSteps } from './harness/chrome-offer-steps.js';
+import { countVp8FramesByMid } from './harness/frames-by-mid.js';
 
 // Issue 5: stopping the BUNDLE-tagged (first) m= line. Chromium then moves the group to the transport of the
 // newly tagged section — new sockets and candidates, the same ICE ufrag/pwd and fingerprint, new ICE checks and
@@ -41,13 +42,7 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
     async (answerSetup, chromeRole) => {
       const page = await chrome.createPeer({});
       const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'], answerSetup } });
-      const frames = new Map<string, number>();
-      pc.ontrack = (e) => {
-        const mid = String(e.transceiver.mid);
-        e.track.addEventListener('frame', (ev) => {
-          if ((ev as CustomEvent<EncodedFrame>).detail.codec === 'VP8') frames.set(mid, (frames.get(mid) ?? 0) + 1);
-        });
-      };
+      const frames = countVp8FramesByMid(pc);
       const chromeOffer = (step: 'start' | 'stop' | 'add') =>
         (page.page.evaluate(`(${chromeOfferSteps(0)})(${JSON.stringify(step)})`) as Promise<{ sdp: string }>).then(
           (r) => r.sdp,
@@ -219,24 +214,11 @@ describe('stopping the BUNDLE-tagged m= line with Chrome', () => {
     // forwarded with its sdpMid, as a browser app would — Chrome's per-section candidates included.
     const page = await chrome.createPeer({});
     const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
-    const frames = new Map<string, number>();
-    pc.ontrack = (e) => {
-      const mid = String(e.transceiver.mid);
-      e.track.addEventListener('frame', (ev) => {
-        if ((ev as CustomEvent<EncodedFrame>).detail.codec === 'VP8') frames.set(mid, (frames.get(mid) ?? 0) + 1);
-      });
-    };
+    const frames = countVp8FramesByMid(pc);
     const toChrome: unknown[] = [];
     pc.onicecandidate = (e) => toChrome.push(e.candidate ? e.candidate.toJSON() : null);
     const TRICKLE_STEP = `async (step) => {
-      const canvasTrack = () => {
-        const canvas = document.createElement('canvas');
-        canvas.width = 320; canvas.height = 240;
-        const ctx = canvas.getContext('2d');
-        let n = 0;
-        setInterval(() => { ctx.fillStyle = 'hsl(' + (n++ * 7) % 360 + ',80%,50%)'; ctx.fillRect(0, 0, 320, 240); }, 33);
-        return canvas.captureStream(30).getVideoTracks()[0];
-      };
+      ${CANVAS_TRACK_JS}
       if (step === 'start') {
         window.tricklePc = new RTCPeerConnection({ iceServers: [] });
         window.trickled = [];

@@ -1,8 +1,9 @@
 import { ChromeSession } from '@rtcwire/interop-chrome';
-import { type EncodedFrame, MediaStreamTrack, RTCPeerConnection, type RTCRtpTransceiver } from 'rtcwire';
+import { MediaStreamTrack, RTCPeerConnection, type RTCRtpTransceiver } from 'rtcwire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
 import { chromeOfferSteps } from './harness/chrome-offer-steps.js';
+import { countVp8FramesByMid } from './harness/frames-by-mid.js';
 
 // Issue 5: m= line reuse with Chrome (RFC 9429 §5.2.2). A transceiver is stopped, that is negotiated, a new
 // track is added and negotiated again: the new track takes the stopped one's m= line index with a new mid,
@@ -98,15 +99,8 @@ describe('m= line reuse with Chrome', () => {
   it('Chrome offers: its re-offer recycles the stopped line with a new mid; rtcwire receives the new track', async () => {
     const page = await chrome.createPeer({});
     const pc = new RTCPeerConnection({ rtcwire: { addresses: ['127.0.0.1'] } });
-    const frames = new Map<string, number>();
     const trackMids: string[] = [];
-    pc.ontrack = (e) => {
-      const mid = String(e.transceiver.mid);
-      trackMids.push(mid);
-      e.track.addEventListener('frame', (ev) => {
-        if ((ev as CustomEvent<EncodedFrame>).detail.codec === 'VP8') frames.set(mid, (frames.get(mid) ?? 0) + 1);
-      });
-    };
+    const frames = countVp8FramesByMid(pc, (mid) => trackMids.push(mid));
     // Chrome's side, driven directly: two canvas video tracks, then stop the second, then add a third. Plain
     // page JavaScript in a string (the names RTCPeerConnection/MediaStreamTrack are rtcwire's in this file).
     const chromeOffer = (step: 'start' | 'stop' | 'add') =>

@@ -1,6 +1,7 @@
-import { type EncodedFrame, MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
+import { MediaStreamTrack, RTCPeerConnection } from 'rtcwire';
 import { describe, expect, it } from 'vitest';
 import { loadVp8Frames, loop } from '../../examples/shared/src/media.js';
+import { countVp8FramesByMid } from './harness/frames-by-mid.js';
 
 // Issue 5: two rtcwire RTCPeerConnections on loopback. The first (BUNDLE-tagged) transceiver is stopped: it goes
 // 'stopped' and leaves getTransceivers() on both sides once negotiated; the BUNDLE tag moves but both keep their
@@ -20,13 +21,7 @@ describe('rtcwire ⇄ rtcwire renegotiation', () => {
     const b = new RTCPeerConnection(config);
     const vp8 = loadVp8Frames();
     const stops: (() => void)[] = [];
-    const frames = new Map<string, number>();
-    b.ontrack = (e) => {
-      const mid = String(e.transceiver.mid);
-      e.track.addEventListener('frame', (ev) => {
-        if ((ev as CustomEvent<EncodedFrame>).detail.codec === 'VP8') frames.set(mid, (frames.get(mid) ?? 0) + 1);
-      });
-    };
+    const frames = countVp8FramesByMid(b);
     const states: string[] = [];
     a.onconnectionstatechange = () => states.push(a.connectionState);
     a.onicecandidate = (e) => void b.addIceCandidate(e.candidate).catch(() => {});

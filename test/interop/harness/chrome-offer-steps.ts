@@ -4,16 +4,19 @@
  * then the offer after ICE gathering (2 s at most). It evaluates to `{ sdp, transceivers }`, the latter as
  * `mid:currentDirection` per transceiver. Evaluate as `(${chromeOfferSteps(…)})(${JSON.stringify(step)})`.
  */
-export function chromeOfferSteps(stopIndex: number): string {
-  return `async (step) => {
-  const canvasTrack = () => {
+/** Page JavaScript defining `canvasTrack()`: a 320x240 canvas video track whose colour changes every frame. */
+export const CANVAS_TRACK_JS = `const canvasTrack = () => {
     const canvas = document.createElement('canvas');
     canvas.width = 320; canvas.height = 240;
     const ctx = canvas.getContext('2d');
     let n = 0;
     setInterval(() => { ctx.fillStyle = 'hsl(' + (n++ * 7) % 360 + ',80%,50%)'; ctx.fillRect(0, 0, 320, 240); }, 33);
     return canvas.captureStream(30).getVideoTracks()[0];
-  };
+  };`;
+
+export function chromeOfferSteps(stopIndex: number): string {
+  return `async (step) => {
+  ${CANVAS_TRACK_JS}
   if (step === 'start') {
     window.offerStepsPc = new RTCPeerConnection({ iceServers: [] });
     window.offerStepsPc.addTransceiver(canvasTrack(), { direction: 'sendonly' });
